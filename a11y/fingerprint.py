@@ -1,0 +1,58 @@
+"""Fingerprints that survive what changes between a base branch and a pull request.
+
+Derived from the page's name, the rule, the element's selector and snippet once positions,
+ports, whitespace and generated class names are set aside; never from line numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from urllib.parse import urlsplit
+
+from .model import PageResult
+
+# css-1x2y3z (emotion), sc-AxjAm (styled-components), jsx-123 (styled-jsx), module hashes
+_GENERATED_CLASS = re.compile(r"(?<![\w-])(?:css|sc|jsx|emotion|svelte|astro)-[A-Za-z0-9_-]+|(?<![\w-])[A-Za-z]+_[A-Za-z0-9]{5,}__?[A-Za-z0-9]+")
+_POSITION = re.compile(r":nth-(?:child|of-type|last-child|last-of-type)\(\d+\)")
+_LOOPBACK = re.compile(r"https?://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?")
+
+
+def normalise_target(target: str) -> str:
+    text = _POSITION.sub("", target)
+    text = re.sub(r"\.(?:css|sc|jsx|emotion|svelte|astro)-[A-Za-z0-9_-]+", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def normalise_html(html: str) -> str:
+    text = _LOOPBACK.sub("", html)
+    text = _GENERATED_CLASS.sub("", text)
+    text = re.sub(r'\s*class="\s*"', "", text)
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s*(>|/>)", r"\1", text)
+    return text.strip().rstrip("…")
+
+
+def page_key(page: PageResult) -> str:
+    """The page's name without the loopback server's port."""
+    if page.source:
+        return page.source
+    parts = urlsplit(page.url)
+    host = parts.hostname or ""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        host = "loopback"
+    return f"{parts.scheme}://{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def assign_fingerprints(page: PageResult) -> None:
+    """Set each finding's fingerprint; identical elements are told apart by their order."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    key = page_key(page)
+    for finding in page.findings:
+        identity = (finding.rule, normalise_target(finding.target), normalise_html(finding.html))
+        occurrence = seen[identity]
+        seen[identity] += 1
+        payload = json.dumps([key, *identity, occurrence], ensure_ascii=False)
+        finding.fingerprint = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]

@@ -1,0 +1,275 @@
+"""Render a page in Chromium and gather everything the rules need, in a11y's isolated world.
+
+Page scripts cannot reach our code: axe-core and the snapshot run in an isolated JavaScript
+world created over the DevTools protocol (the DOM is shared, globals and built-ins are not),
+so a page that redefines ``window.axe`` or ``JSON.stringify`` cannot change the results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from playwright.async_api import Browser, BrowserContext, CDPSession, Page, Response
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from .axe import GET_RULES_JS, axe_source
+from .settings import Settings
+
+WORLD = "a11y"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class PageFailed(Exception):
+    """The page could not be audited; the message is the one-line cause for the report."""
+
+
+@dataclass
+class Rendered:
+    """What rendering one page produced, before our rules run."""
+
+    url: str
+    final_url: str
+    title: str
+    axe_results: dict[str, Any]
+    snapshot: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+    load_s: float = 0.0
+    axe_s: float = 0.0
+    screenshot: bytes | None = None
+    frames_skipped: int = 0
+
+
+def snapshot_js() -> str:
+    return resources.files("a11y").joinpath("js/snapshot.js").read_text(encoding="utf-8")
+
+
+class IsolatedWorld:
+    """axe-core loaded into a frame's isolated world, reached over one CDP session."""
+
+    def __init__(self, cdp: CDPSession) -> None:
+        self.cdp = cdp
+        self._contexts: dict[str, int] = {}
+
+    async def context_for(self, frame_id: str) -> int:
+        if frame_id not in self._contexts:
+            created = await self.cdp.send("Page.createIsolatedWorld", {"frameId": frame_id, "worldName": WORLD, "grantUniveralAccess": True})
+            context_id = created["executionContextId"]
+            await self._evaluate(context_id, axe_source() + "\n;0", by_value=True)
+            self._contexts[frame_id] = context_id
+        return self._contexts[frame_id]
+
+    async def call(self, frame_id: str, function: str, *args: Any) -> Any:
+        """Call ``function`` (JS source) with JSON arguments in the frame's world; return its value."""
+        context_id = await self.context_for(frame_id)
+        expression = f"({function})(...{json.dumps(list(args))})"
+        return await self._evaluate(context_id, expression, by_value=True)
+
+    async def element_frame(self, frame_id: str, selector: Any) -> str | None:
+        """The frame id of the iframe that ``selector`` (an axe frame selector) names."""
+        context_id = await self.context_for(frame_id)
+        found = await self.cdp.send("Runtime.evaluate", {
+            "expression": f"axe.utils.shadowSelect({json.dumps(selector)})", "contextId": context_id})
+        object_id = found.get("result", {}).get("objectId")
+        if not object_id:
+            return None
+        described = await self.cdp.send("DOM.describeNode", {"objectId": object_id})
+        return described.get("node", {}).get("frameId")
+
+    async def _evaluate(self, context_id: int, expression: str, *, by_value: bool) -> Any:
+        reply = await self.cdp.send("Runtime.evaluate", {
+            "expression": expression, "contextId": context_id, "awaitPromise": True, "returnByValue": by_value})
+        if "exceptionDetails" in reply:
+            details = reply["exceptionDetails"]
+            text = details.get("exception", {}).get("description") or details.get("text", "script error")
+            raise PageFailed(f"in-page script failed: {text.splitlines()[0]}")
+        return reply.get("result", {}).get("value")
+
+
+async def main_frame_id(cdp: CDPSession) -> str:
+    tree = await cdp.send("Page.getFrameTree")
+    return tree["frameTree"]["frame"]["id"]
+
+
+async def run_axe(world: IsolatedWorld, top_frame: str, options: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """axe-core across the page and its frames with runPartial/finishRun (no in-page messaging).
+
+    Returns the results and how many frames could not be audited (cross-origin, gone).
+    """
+    skipped = 0
+
+    async def partials(frame_id: str, context: Any) -> list[Any]:
+        nonlocal skipped
+        frame_contexts = await world.call(frame_id, "(c, o) => axe.utils.getFrameContexts(c ?? document, o)", context, options)
+        collected = [await world.call(frame_id, "(c, o) => axe.runPartial(c ?? document, o)", context, options)]
+        for item in frame_contexts or []:
+            try:
+                child = await world.element_frame(frame_id, item["frameSelector"])
+                if child is None:
+                    raise PageFailed("frame has no document")
+                collected.extend(await partials(child, item["frameContext"]))
+            except (PageFailed, PlaywrightError):
+                skipped += 1
+                collected.append(None)
+        return collected
+
+    parts = await partials(top_frame, None)
+    results = await world.call(top_frame, "(p, o) => axe.finishRun(p, o)", parts, options)
+    return results, skipped
+
+
+async def axe_rule_catalog(browser: Browser) -> list[dict[str, Any]]:
+    """``axe.getRules()`` with impacts, read once per run from a blank page."""
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        cdp = await context.new_cdp_session(page)
+        world = IsolatedWorld(cdp)
+        return await world.call(await main_frame_id(cdp), GET_RULES_JS)
+    finally:
+        await context.close()
+
+
+class PageSession:
+    """One page in its own browser context, with the guards that keep a hostile page in line."""
+
+    def __init__(self, browser: Browser, settings: Settings) -> None:
+        self.browser = browser
+        self.settings = settings
+        self.warnings: list[str] = []
+        self.closed_itself = False
+        self.crashed = False
+        self.navigations: list[str] = []
+        self.context: BrowserContext | None = None
+        self.page: Page | None = None
+
+    async def open(self) -> Page:
+        viewport = {"width": self.settings.viewport.width, "height": self.settings.viewport.height}
+        self.context = await self.browser.new_context(viewport=viewport, accept_downloads=False, service_workers="block")
+        page = await self.context.new_page()
+        page.on("popup", self._on_popup)
+        page.on("dialog", self._on_dialog)
+        page.on("close", lambda _page: setattr(self, "closed_itself", True))
+        page.on("crash", lambda _page: setattr(self, "crashed", True))
+        page.on("framenavigated", lambda frame: self.navigations.append(frame.url) if frame == page.main_frame else None)
+        self.page = page
+        return page
+
+    def _on_popup(self, popup: Page) -> None:
+        self.warnings.append(f"closed a popup window ({popup.url or 'about:blank'})")
+        asyncio.ensure_future(popup.close())
+
+    def _on_dialog(self, dialog: Any) -> None:
+        message = " ".join(dialog.message.split())[:80]
+        self.warnings.append(f"dismissed a JavaScript {dialog.type} dialog" + (f": {message!r}" if message else ""))
+        asyncio.ensure_future(dialog.dismiss())
+
+    async def close(self) -> None:
+        if self.context is not None:
+            try:
+                await asyncio.wait_for(self.context.close(), timeout=10)
+            except (asyncio.TimeoutError, PlaywrightError):
+                pass  # a wedged context dies with the browser
+
+
+def _check_response(response: Response | None, url: str) -> None:
+    if response is None:
+        return
+    if response.status >= 400:
+        raise PageFailed(f"HTTP {response.status} {response.status_text or ''}".strip())
+    content_type = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type and content_type not in HTML_TYPES:
+        raise PageFailed(f"not an HTML page (content type {content_type})")
+
+
+def _navigation_error(exc: PlaywrightError, timeout_s: float) -> PageFailed:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, PlaywrightTimeout) or "Timeout" in text:
+        return PageFailed(f"page did not finish loading within {timeout_s:g} s")
+    if "Download is starting" in text:
+        return PageFailed("not an HTML page (the browser started a download)")
+    for marker in ("net::ERR_", "NS_ERROR"):
+        if marker in text:
+            code = text[text.index(marker):].split()[0]
+            return PageFailed(f"could not load the page ({code})")
+    return PageFailed(f"could not load the page ({text[:160]})")
+
+
+async def render_page(browser: Browser, url: str, settings: Settings, axe_options: dict[str, Any]) -> Rendered:
+    """Load ``url``, let it settle, run axe-core and take the snapshot. Raises PageFailed."""
+    session = PageSession(browser, settings)
+    try:
+        page = await session.open()
+        started = time.perf_counter()
+        try:
+            response = await page.goto(url, wait_until="load", timeout=settings.timeout_s * 1000)
+        except PlaywrightError as exc:
+            raise _navigation_error(exc, settings.timeout_s) from None
+        _check_response(response, url)
+        await _settle(page, settings.settle_ms)
+        loaded_url = page.url
+        _check_still_here(session, url)
+        load_s = time.perf_counter() - started
+
+        cdp = await session.context.new_cdp_session(page)  # type: ignore[union-attr]
+        world = IsolatedWorld(cdp)
+        top = await main_frame_id(cdp)
+        started = time.perf_counter()
+        results, skipped = await run_axe(world, top, axe_options) if settings.run_axe else ({}, 0)
+        axe_s = time.perf_counter() - started
+        targets = sorted({json.dumps(node["target"][0]) for key in ("violations", "incomplete") for rule in results.get(key, []) for node in rule["nodes"] if len(node.get("target", [])) == 1})
+        snap = await world.call(top, snapshot_js(), [json.loads(t) for t in targets])
+        _check_still_here(session, url)
+        screenshot = await _screenshot(page) if settings.screenshots else None
+        warnings = list(session.warnings)
+        if skipped:
+            warnings.append(f"{skipped} frame(s) not audited (cross-origin or gone)")
+        return Rendered(url=url, final_url=loaded_url, title=snap.get("title", ""), axe_results=results, snapshot=snap,
+                        warnings=warnings, load_s=load_s, axe_s=axe_s, screenshot=screenshot, frames_skipped=skipped)
+    except PlaywrightError as exc:
+        raise _failure_from(session, exc) from None
+    finally:
+        await session.close()
+
+
+async def _settle(page: Page, settle_ms: int) -> None:
+    """Wait for the network to go quiet so script-added content is audited, within a bound."""
+    if settle_ms <= 0:
+        return
+    try:
+        await page.wait_for_load_state("networkidle", timeout=settle_ms)
+    except PlaywrightTimeout:
+        pass  # busy pages are audited as they are after the bound
+
+
+def _check_still_here(session: PageSession, url: str) -> None:
+    if session.crashed:
+        raise PageFailed("the browser's renderer crashed on this page")
+    if session.closed_itself:
+        raise PageFailed("the page closed itself (window.close)")
+    later = session.navigations[1:]
+    if later and later[-1].split("#")[0] != url.split("#")[0]:
+        raise PageFailed(f"the page navigated away to {later[-1][:120]} during the audit")
+
+
+def _failure_from(session: PageSession, exc: PlaywrightError) -> PageFailed:
+    if session.crashed:
+        return PageFailed("the browser's renderer crashed on this page")
+    if session.closed_itself:
+        return PageFailed("the page closed itself (window.close)")
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "Execution context was destroyed" in text or "Cannot find context" in text or "navigat" in text.lower():
+        return PageFailed("the page navigated away during the audit")
+    return PageFailed(f"browser error: {text[:160]}")
+
+
+async def _screenshot(page: Page) -> bytes | None:
+    try:
+        return await page.screenshot(full_page=True, type="jpeg", quality=70, timeout=15000)
+    except PlaywrightError:
+        return None

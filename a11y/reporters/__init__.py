@@ -1,0 +1,47 @@
+"""Reporters: one module per format behind one interface (pa11y's boundary).
+
+A reporter takes the finished :class:`~a11y.model.RunResult` and the output folder and
+writes its file(s). Files are written atomically so a report is never half-written.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+from ..model import RunResult
+
+FORMATS: dict[str, str] = {
+    "json": "a11y.reporters.json_report",
+}
+DEFAULT_FORMATS = ("json",)
+
+
+class Reporter(Protocol):
+    name: str
+    filename: str
+
+    def write(self, run: RunResult, out_dir: Path) -> Path: ...
+
+
+def get_reporter(name: str) -> Reporter:
+    if name not in FORMATS:
+        raise KeyError(f"unknown report format {name!r}; choose from {', '.join(sorted(FORMATS))}")
+    return importlib.import_module(FORMATS[name]).REPORTER
+
+
+def write_atomic(path: Path, data: str | bytes) -> Path:
+    """Write to a temp file in the same folder, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,81 @@
+"""A loopback HTTP server for local pages, so relative assets and fetches work as on a web host.
+
+It serves only files under its root: ``..``, encoded ``%2e%2e``, absolute paths and
+symlinks that lead out of the root all get 404. It listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import posixpath
+import threading
+import urllib.parse
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+
+
+class _RootedHandler(SimpleHTTPRequestHandler):
+    """Serves files under ``directory`` and nothing else."""
+
+    def translate_path(self, path: str) -> str:
+        root = os.path.realpath(self.directory)
+        raw = urllib.parse.unquote(path.split("?", 1)[0].split("#", 1)[0])
+        parts = [p for p in posixpath.normpath(raw).split("/") if p and p not in (".", "..")]
+        candidate = os.path.realpath(os.path.join(root, *parts))
+        if candidate != root and not candidate.startswith(root + os.sep):
+            return os.path.join(root, "\0outside")  # never exists: 404
+        if ".." in raw.split("/"):
+            return os.path.join(root, "\0outside")
+        return candidate
+
+    def list_directory(self, path: str | os.PathLike[str]):  # noqa: ANN201 - stdlib signature
+        self.send_error(404, "Not found")
+        return None
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass  # the audit reports problems; the access log is noise
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 - stdlib signature
+        pass  # a browser dropping a connection mid-response is not our problem
+
+
+class PageServer:
+    """Serve one folder on 127.0.0.1 at a free port for the lifetime of a ``with`` block."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        handler = functools.partial(_RootedHandler, directory=str(self.root))
+        self._httpd = _QuietServer(("127.0.0.1", 0), handler)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name=f"a11y-serve:{self.root.name}", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    def url_for(self, path: Path) -> str:
+        relative = path.resolve().relative_to(self.root).as_posix()
+        return f"http://127.0.0.1:{self.port}/{urllib.parse.quote(relative)}"
+
+    def start(self) -> PageServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> PageServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
