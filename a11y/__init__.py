@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "audit", "Settings"]
+__all__ = ["Settings", "__version__", "audit"]
 
 
 def __getattr__(name: str):  # lazy: importing a11y must not import Playwright

@@ -34,7 +34,7 @@ def playwright_chromium() -> str | None:
 
         with sync_playwright() as pw:
             path = pw.chromium.executable_path
-    except Exception:  # noqa: BLE001 - any failure means "not available"
+    except Exception:
         return None
     return path if path and Path(path).is_file() else None
 

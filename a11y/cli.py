@@ -60,7 +60,11 @@ def print_summary(run: RunResult, code: int, policy: GatePolicy) -> None:
     impacts = ", ".join(f"{summary['by_impact'][i]} {i}" for i in IMPACTS)
     out.print(f"{summary['pages']} pages, {summary['errors']} errors: {summary['violations']} violations ({impacts}), "
               f"{summary['needs_review']} need review")
-    verdict = {0: "[green]passed[/]", 1: f"[red]failed[/] (violations at or above {policy.fail_on})", 2: "[red]incomplete[/]: some pages could not be audited"}[code]
+    verdict = {
+        0: "[green]passed[/]",
+        1: f"[red]failed[/] (violations at or above {policy.fail_on})",
+        2: "[red]incomplete[/]: some pages or rules could not be audited",
+    }[code]
     out.print(f"gate: {verdict}")
 
 
@@ -82,7 +86,7 @@ def cli() -> None:
 @click.option("--best-practice/--no-best-practice", default=True, show_default=True, help="Also run best-practice rules.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON_LEVELS), default="serious", show_default=True, help="Lowest impact that fails the gate.")
 @click.option("--disable", "disabled", multiple=True, help="Rule id to turn off (repeatable, or comma-separated).")
-@click.option("--browser-path", envvar="A11Y_CHROMIUM", help="Chromium executable (else A11Y_CHROMIUM, Playwright's, the system's).")
+@click.option("--browser-path", help="Chromium executable (else A11Y_CHROMIUM, Playwright's, the system's).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the totals and errors.")
 def audit(targets: tuple[str, ...], out_dir: Path, formats: str, concurrency: int, timeout: float, settle_ms: int,
           viewport: Viewport, standard: str, best_practice: bool, fail_on: str, disabled: tuple[str, ...],
@@ -93,7 +97,6 @@ def audit(targets: tuple[str, ...], out_dir: Path, formats: str, concurrency: in
     except click.BadParameter as exc:
         raise click.UsageError(str(exc)) from None
     from .browser import BrowserNotFound
-    from .engine import audit as run_audit
 
     settings = Settings(
         standard=standard, best_practice=best_practice, concurrency=concurrency, timeout_s=timeout, settle_ms=settle_ms,
@@ -113,6 +116,42 @@ def audit(targets: tuple[str, ...], out_dir: Path, formats: str, concurrency: in
     code = exit_code(run, policy)
     print_summary(run, code, policy)
     sys.exit(code)
+
+
+@cli.command()
+@click.option("--browser-path", help="Chromium executable to check.")
+def doctor(browser_path: str | None) -> None:
+    """Print the versions in use and how to fix anything missing."""
+    from .doctor import checks
+
+    results = checks(browser_path)
+    for check in results:
+        mark = "[green]ok[/]" if check.ok else "[red]missing[/]"
+        out.print(f"{check.name:<10} {mark}  {_escape(check.value)}")
+        if not check.ok and check.fix:
+            out.print(f"{'':<10} fix: {_escape(check.fix)}")
+    sys.exit(0 if all(c.ok for c in results) else EXIT_TOOL_ERROR)
+
+
+@cli.command(name="rules")
+@click.argument("rule_id", required=False)
+@click.option("--browser-path", help="Chromium executable (to read axe-core's rule list).")
+def rules_command(rule_id: str | None, browser_path: str | None) -> None:
+    """List every rule, axe-core's and ours; with RULE_ID, print that rule's documentation."""
+    from .catalog import all_rule_infos
+
+    infos = all_rule_infos(browser_path)
+    if rule_id:
+        info = next((i for i in infos if i.id == rule_id), None)
+        if info is None:
+            err.print(f"a11y: unknown rule {_escape(rule_id)!r}; `a11y rules` lists them")
+            sys.exit(EXIT_TOOL_ERROR)
+        out.print(_escape(info.documentation()))
+        return
+    out.print(f"{'rule':<32} {'engine':<6} {'impact':<9} wcag")
+    for info in infos:
+        out.print(f"{info.id:<32} {info.engine:<6} {info.impact:<9} {', '.join(info.wcag) or 'best-practice'}")
+    out.print(f"{len(infos)} rules ({sum(1 for i in infos if i.engine == 'a11y')} a11y, {sum(1 for i in infos if i.engine == 'axe')} axe-core)")
 
 
 def _run_with_progress(targets: list[str], settings: Settings, quiet: bool) -> RunResult:

@@ -24,7 +24,7 @@ from .axe import AxeRule, applied_rules, axe_version, findings_from_results, par
 from .browser import BrowserChoice, find_browser, launch_args
 from .fingerprint import assign_fingerprints
 from .model import PageResult, RunResult
-from .render import PageFailed, Rendered, axe_rule_catalog, render_page
+from .render import PageFailed, PageWorker, Rendered, axe_rule_catalog, render_page
 from .rules import run_rules
 from .server import PageServer
 from .settings import Settings
@@ -87,23 +87,34 @@ def _serve_local(targets: list[Target], stack: AsyncExitStack) -> dict[Target, s
 
 async def _audit_all(browser: Browser, targets: list[Target], urls: dict[Target, str], settings: Settings,
                      catalog: dict[str, AxeRule], progress: ProgressCallback | None) -> list[PageResult]:
-    gate = asyncio.Semaphore(max(1, settings.concurrency))
+    """Pages in parallel over a pool of tabs; results come back in the order of the targets."""
     axe_options = run_options(settings.axe_tags(), settings.disabled_rules)
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for index in range(len(targets)):
+        queue.put_nowait(index)
+    results: list[PageResult | None] = [None] * len(targets)
     done = 0
 
-    async def one(target: Target) -> PageResult:
+    async def work() -> None:
         nonlocal done
-        async with gate:
-            result = await audit_target(browser, target, urls.get(target, ""), settings, axe_options, catalog)
-        done += 1
-        if progress:
-            progress(result, done, len(targets))
-        return result
+        worker = PageWorker(browser, settings)
+        try:
+            while not queue.empty():
+                index = queue.get_nowait()
+                target = targets[index]
+                results[index] = await audit_target(worker, target, urls.get(target, ""), settings, axe_options, catalog)
+                done += 1
+                if progress:
+                    progress(results[index], done, len(targets))  # type: ignore[arg-type]
+        finally:
+            await worker.discard()
 
-    return list(await asyncio.gather(*(one(t) for t in targets)))
+    workers = min(max(1, settings.concurrency), max(1, len(targets)))
+    await asyncio.gather(*(work() for _ in range(workers)))
+    return [r for r in results if r is not None]
 
 
-async def audit_target(browser: Browser, target: Target, url: str, settings: Settings,
+async def audit_target(worker: PageWorker, target: Target, url: str, settings: Settings,
                        axe_options: dict[str, Any], catalog: dict[str, AxeRule]) -> PageResult:
     """Audit one page; every failure becomes an error page, never an exception."""
     if target.error:
@@ -112,12 +123,14 @@ async def audit_target(browser: Browser, target: Target, url: str, settings: Set
     # The page's own timeout covers loading; the margin covers settling, axe and the snapshot.
     budget = settings.timeout_s * 2 + settings.settle_ms / 1000 + 10
     try:
-        rendered = await asyncio.wait_for(render_page(browser, url, settings, axe_options), timeout=budget)
+        rendered = await asyncio.wait_for(render_page(worker, url, settings, axe_options), timeout=budget)
     except PageFailed as exc:
         return _failed(page, str(exc))
     except asyncio.TimeoutError:
+        await worker.discard()
         return _failed(page, f"page did not respond within {budget:g} s (a script may be stuck)")
     except PlaywrightError as exc:
+        await worker.discard()
         return _failed(page, f"browser error: {str(exc).splitlines()[0][:160]}")
     return await asyncio.to_thread(build_page_result, page, rendered, settings, catalog)
 
@@ -135,6 +148,8 @@ def build_page_result(page: PageResult, rendered: Rendered, settings: Settings, 
     page.warnings = rendered.warnings
     page.screenshot = rendered.screenshot
     snapshot = Snapshot.from_browser(rendered.snapshot)
+    if settings.keep_snapshots:
+        page.snapshot = snapshot
     page.page_size = {"width": snapshot.size[0], "height": snapshot.size[1]}
     findings = findings_from_results(rendered.axe_results, catalog)
     for finding in findings:

@@ -90,6 +90,7 @@ class PageResult:
     # Screenshot bytes and page size for the HTML report; never serialised to JSON.
     screenshot: bytes | None = field(default=None, repr=False)
     page_size: dict[str, float] | None = None
+    snapshot: Any = field(default=None, repr=False)  # a11y.snapshot.Snapshot when kept
 
     @property
     def key(self) -> str:

@@ -20,17 +20,24 @@ class _RootedHandler(SimpleHTTPRequestHandler):
     """Serves files under ``directory`` and nothing else."""
 
     def translate_path(self, path: str) -> str:
+        """The file for a URL path, or "" (answered with 404) when it would leave the root."""
         root = os.path.realpath(self.directory)
         raw = urllib.parse.unquote(path.split("?", 1)[0].split("#", 1)[0])
-        parts = [p for p in posixpath.normpath(raw).split("/") if p and p not in (".", "..")]
+        if ".." in raw.replace("\\", "/").split("/") or "\0" in raw:
+            return ""
+        parts = [p for p in posixpath.normpath(raw).split("/") if p and p != "."]
         candidate = os.path.realpath(os.path.join(root, *parts))
         if candidate != root and not candidate.startswith(root + os.sep):
-            return os.path.join(root, "\0outside")  # never exists: 404
-        if ".." in raw.split("/"):
-            return os.path.join(root, "\0outside")
+            return ""  # e.g. a symlink that points out of the root
         return candidate
 
-    def list_directory(self, path: str | os.PathLike[str]):  # noqa: ANN201 - stdlib signature
+    def send_head(self):
+        if not self.translate_path(self.path):
+            self.send_error(404, "Not found")
+            return None
+        return super().send_head()
+
+    def list_directory(self, path: str | os.PathLike[str]):
         self.send_error(404, "Not found")
         return None
 
@@ -38,14 +45,14 @@ class _RootedHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         pass  # the audit reports problems; the access log is noise
 
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 - stdlib signature
+    def handle_error(self, request, client_address) -> None:
         pass  # a browser dropping a connection mid-response is not our problem
 
 

@@ -52,6 +52,7 @@ class Settings:
     rule_options: dict[str, dict] = field(default_factory=dict)
     screenshots: bool = False
     run_axe: bool = True  # False: only our rules (fast fixture runs)
+    keep_snapshots: bool = False  # keep each page's Snapshot on its PageResult (tools, tests)
     block_external: bool = False
 
     def axe_tags(self) -> list[str]:

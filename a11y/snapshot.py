@@ -27,7 +27,7 @@ class _SourceOrder(HTMLFormatter):
     def __init__(self) -> None:
         super().__init__(void_element_close_prefix="", empty_attributes_are_booleans=False)
 
-    def attributes(self, tag: Tag):  # noqa: ANN201 - bs4's signature
+    def attributes(self, tag: Tag):
         return [(k, v) for k, v in tag.attrs.items() if k != INDEX_ATTR]
 
 
@@ -189,7 +189,7 @@ class Snapshot:
     def _unique(self, selector: str) -> bool:
         try:
             return len(self.soup.select(selector, limit=2)) == 1
-        except Exception:  # noqa: BLE001 - soupsieve rejects some exotic names
+        except Exception:
             return False
 
     def box(self, tag: Tag) -> dict[str, float] | None:

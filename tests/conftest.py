@@ -35,3 +35,17 @@ def page_by_source(run: RunResult, suffix: str):
     matches = [p for p in run.pages if (p.source or "").endswith(suffix)]
     assert matches, f"no page ending in {suffix} in the run"
     return matches[0]
+
+
+@pytest.fixture
+def run_cli():
+    """Run the installed ``a11y`` command as a user would; returns the CompletedProcess."""
+    import subprocess
+    import sys
+
+    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, **(env or {})}
+        return subprocess.run([sys.executable, "-m", "a11y", *args], capture_output=True, text=True, cwd=cwd or ROOT,
+                              env=full_env, timeout=300, check=False)
+
+    return run

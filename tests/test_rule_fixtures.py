@@ -63,7 +63,7 @@ def test_fixture(path: Path, fixture_run) -> None:
     flagged = [f for f in found if (m := _EXPECT.match(f.html)) and rule_id in m.group(1).split()]
     assert len(found) == len(expected), [(f.target, f.html[:120], f.message) for f in found]
     assert len(flagged) == len(expected), [(f.target, f.html[:120]) for f in found]
-    for finding, attrs in zip(sorted(flagged, key=lambda f: f.element_index or 0), expected):
+    for finding, attrs in zip(sorted(flagged, key=lambda f: f.element_index or 0), expected, strict=True):
         assert finding.message, "every finding needs a message"
         if "data-expect-suggestion" in attrs:
             assert finding.suggestion and attrs["data-expect-suggestion"] in finding.suggestion, finding.suggestion

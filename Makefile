@@ -1,0 +1,36 @@
+# The two commands of the README: `make audit` and `make test`. Each sets everything up first.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: audit test setup browser bench corpus fuzz lint clean
+
+audit: setup ## audit pages/ and write reports/
+	$(VENV)/bin/a11y audit pages/ --out reports
+
+test: setup ## run the whole test suite in a real Chromium
+	$(PY) -m pytest
+
+setup: $(STAMP) browser
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+browser: $(STAMP)
+	@scripts/ensure_browser.sh $(PY)
+
+bench: setup ## throughput and memory, printed
+	$(PY) scripts/bench.py
+
+corpus: setup ## publishing rules over ../shared/corpus (slow)
+	$(PY) -m pytest -m corpus -p no:cacheprovider
+
+lint: setup
+	$(VENV)/bin/ruff check a11y tests scripts
+
+clean:
+	rm -rf $(VENV) reports/*.json reports/*.html reports/*.md reports/*.sarif reports/*.xml reports/assets

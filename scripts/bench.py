@@ -1,0 +1,181 @@
+"""Benchmark: pages/second and peak memory of a11y against axe-playwright-python's plain loop.
+
+    make bench            # or: .venv/bin/python scripts/bench.py [--pages N] [--corpus]
+
+(a) the plain loop from axe-playwright-python's README: one browser, a new context and page per
+    page, ``Axe().run(page)`` (which re-evaluates the 570 KB axe script every time);
+(b) ``a11y audit --format json`` as a user runs it (a subprocess: browser, pages in parallel,
+    axe-core and our rules, the report).
+Both audit the same pages over the same loopback server, and the script checks that both found the
+same axe-core violations. Peak RSS is sampled over the whole process tree (Python + Chromium).
+Prints figures; asserts nothing about speed (that is not a test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of ``pid`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        ppid = int(fields.get("PPid", "0").strip() or 0)
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += rss.get(current, 0)
+        stack.extend(children.get(current, []))
+    return total
+
+
+class PeakSampler:
+    """Samples a process tree's RSS every 100 ms in a thread; ``peak_mb`` when done."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak_kb, self._stop = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak_kb / 1024
+
+
+def build_corpus(folder: Path, count: int, use_shared: bool) -> list[Path]:
+    """``count`` article pages: the shared corpus when asked and present, else copies of pages/."""
+    if use_shared and CORPUS.is_dir():
+        sources = sorted(CORPUS.rglob("*.html"))[:count]
+        for index, src in enumerate(sources):
+            shutil.copy(src, folder / f"{index:03d}-{src.name}")
+    else:
+        shutil.copytree(ROOT / "pages" / "images", folder / "images")
+        shutil.copytree(ROOT / "pages" / "assets", folder / "assets")
+        samples = sorted((ROOT / "pages").glob("*.html"))
+        for index in range(count):
+            src = samples[index % len(samples)]
+            text = src.read_text(encoding="utf-8").replace("</title>", f" ({index})</title>", 1)
+            (folder / f"{index:03d}-{src.name}").write_text(text, encoding="utf-8")
+    return sorted(folder.glob("*.html"))
+
+
+def plain_loop(urls: list[str], tags: list[str], browser_path: str | None) -> dict[str, set[tuple[str, str]]]:
+    """(a): axe-playwright-python's documented loop, with the same rule tags as a11y."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    from a11y.browser import launch_args
+
+    found: dict[str, set[tuple[str, str]]] = {}
+    axe = Axe()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=browser_path, args=launch_args())
+        for url in urls:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            page.goto(url, wait_until="load")
+            results = axe.run(page, options={"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]})
+            found[url.rsplit("/", 1)[-1]] = {(v["id"], " |> ".join(map(str, n["target"])))
+                                             for v in results.response["violations"] for n in v["nodes"]}
+            context.close()
+        browser.close()
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="a11y throughput and memory benchmark")
+    parser.add_argument("--pages", type=int, default=40, help="pages to audit (at least 30)")
+    parser.add_argument("--corpus", action="store_true", help="use ../shared/corpus pages (external requests blocked)")
+    parser.add_argument("--concurrency", type=int, default=None)
+    args = parser.parse_args()
+
+    from a11y.browser import find_browser
+    from a11y.server import PageServer
+    from a11y.settings import Settings
+
+    browser_path = find_browser().path
+    settings = Settings()
+    tags = settings.axe_tags()
+    with tempfile.TemporaryDirectory(prefix="a11y-bench-") as tmp:
+        folder = Path(tmp) / "site"
+        folder.mkdir()
+        pages = build_corpus(folder, max(30, args.pages), args.corpus)
+        print(f"corpus: {len(pages)} pages ({'shared corpus' if args.corpus and CORPUS.is_dir() else 'copies of pages/'}), "
+              f"{sum(p.stat().st_size for p in pages) / 1e6:.1f} MB, {os.cpu_count()} CPUs")
+
+        with PageServer(folder) as server:
+            urls = [server.url_for(p) for p in pages]
+            with PeakSampler(os.getpid()) as sampler:
+                started = time.perf_counter()
+                plain = plain_loop(urls, tags, browser_path)
+                plain_s = time.perf_counter() - started
+        print(f"(a) axe-playwright-python loop: {len(pages) / plain_s:6.2f} pages/s  ({plain_s:6.1f} s)  peak RSS {sampler.peak_mb:7.0f} MB")
+
+        command = [sys.executable, "-m", "a11y", "audit", str(folder), "--format", "json", "--out", str(Path(tmp) / "out"),
+                   "--fail-on", "none", "--quiet"]
+        if args.concurrency:
+            command += ["--concurrency", str(args.concurrency)]
+        if args.corpus:
+            command += ["--block-external"]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        with PeakSampler(process.pid) as sampler:
+            _, stderr = process.communicate()
+        ours_s = time.perf_counter() - started
+        print(f"(b) a11y audit --format json:   {len(pages) / ours_s:6.2f} pages/s  ({ours_s:6.1f} s)  peak RSS {sampler.peak_mb:7.0f} MB"
+              f"  exit {process.returncode}")
+        print(f"speed-up (b)/(a): {plain_s / ours_s:.2f}x")
+
+        report = json.loads((Path(tmp) / "out" / "report.json").read_text())
+        ours = {Path(p["source"]).name: {(f["rule"], f["target"]) for f in p["findings"] if f["engine"] == "axe" and f["outcome"] == "violation"}
+                for p in report["pages"]}
+        differing = sorted(name for name in plain if plain[name] != ours.get(name))
+        total = sum(len(v) for v in plain.values())
+        if differing:
+            print(f"axe violations: DIFFER on {len(differing)} page(s), e.g. {differing[0]}: "
+                  f"only (a) {sorted(plain[differing[0]] - ours.get(differing[0], set()))[:3]}, "
+                  f"only (b) {sorted(ours.get(differing[0], set()) - plain[differing[0]])[:3]}")
+            if stderr:
+                print(stderr[-2000:])
+            return 1
+        print(f"axe violations: identical on all {len(plain)} pages ({total} element-level violations)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""Test helpers: a loopback HTTP server with scripted responses, and report comparison."""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Route = Callable[[BaseHTTPRequestHandler], None]
+
+
+def send(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+@contextmanager
+def scripted_server(routes: dict[str, Route]) -> Iterator[str]:
+    """Serve ``routes`` (path -> handler function) on 127.0.0.1; yields the base URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            route = routes.get(self.path.split("?")[0])
+            if route is None:
+                send(self, 404, b"<h1>Not found</h1>")
+            else:
+                try:
+                    route(self)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def hang(seconds: float) -> Route:
+    def route(handler: BaseHTTPRequestHandler) -> None:
+        time.sleep(seconds)
+    return route
+
+
+def without_timings(report: dict[str, Any]) -> dict[str, Any]:
+    """A report minus what may differ between two runs of the same pages."""
+    data = copy.deepcopy(report)
+    for key in ("started", "duration_s"):
+        data.pop(key, None)
+    for page in data["pages"]:
+        page.pop("timings", None)
+    return data
