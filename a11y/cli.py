@@ -2,167 +2,175 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import os
+import shutil
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
+from click.core import ParameterSource
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .gate import EXIT_TOOL_ERROR, FAIL_ON_LEVELS, GatePolicy, exit_code
+from .config import ConfigError, FileConfig, Ignore, load_config, selector_matches
+from .gate import EXIT_FINDINGS, EXIT_TOOL_ERROR, FAIL_ON_LEVELS, GatePolicy, exit_code
 from .model import IMPACTS, PageResult, RunResult
 from .reporters import DEFAULT_FORMATS, FORMATS, get_reporter
 from .settings import STANDARDS, Settings, Viewport, default_concurrency
 
 EXIT_HELP = """Exit codes: 0 no violation at or above --fail-on; 1 there are; 2 a11y could not do its
-job (bad usage, no browser, or a page that could not be audited)."""
+job (bad usage or configuration, no browser, a page or rule that could not be audited)."""
+REPORT_FILES = ("report.json", "report.html", "report.md", "report.sarif", "junit.xml", "openacr.yaml")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _formats(value: str) -> tuple[str, ...]:
-    names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
-    unknown = [n for n in names if n not in FORMATS]
-    if unknown:
-        raise click.BadParameter(f"unknown format {unknown[0]!r}; choose from {', '.join(sorted(FORMATS))}")
-    return names
+class Fatal(Exception):
+    """A one-line error that stops the command with exit 2."""
 
 
-def _viewport(_ctx: click.Context, _param: click.Parameter, value: str) -> Viewport:
+# -- options shared by audit, baseline and acr ------------------------------------------------
+
+def _viewport(_ctx: click.Context, _param: click.Parameter, value: str | Viewport) -> Viewport:
+    if isinstance(value, Viewport):
+        return value
     try:
         return Viewport.parse(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
 
-def page_line(page: PageResult) -> str:
-    """One console line per page: counts by impact, or the error."""
-    name = _escape(page.source or page.url)
-    if page.status == "error":
-        return f"[red]✗[/] {name}: [red]error[/]: {_escape(page.error or '')}"
-    violations = [f for f in page.findings if f.outcome == "violation"]
-    counts = " · ".join(f"{impact} {sum(1 for f in violations if f.impact == impact)}" for impact in IMPACTS)
-    review = page.count("needs-review")
-    mark = "[green]✓[/]" if not violations else "[yellow]●[/]"
-    return f"{mark} {name}  {counts} · needs review {review}"
+def _pairs(values: tuple[str, ...], separator: str, what: str) -> dict[str, str]:
+    pairs = {}
+    for item in values:
+        name, sep, value = item.partition(separator)
+        if not sep or not name.strip():
+            raise click.UsageError(f"{what} {item!r}: expected NAME{separator}VALUE")
+        pairs[name.strip()] = value.strip()
+    return pairs
 
 
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
-def print_summary(run: RunResult, code: int, policy: GatePolicy) -> None:
-    summary = run.summary()
-    impacts = ", ".join(f"{summary['by_impact'][i]} {i}" for i in IMPACTS)
-    out.print(f"{summary['pages']} pages, {summary['errors']} errors: {summary['violations']} violations ({impacts}), "
-              f"{summary['needs_review']} need review")
-    verdict = {
-        0: "[green]passed[/]",
-        1: f"[red]failed[/] (violations at or above {policy.fail_on})",
-        2: "[red]incomplete[/]: some pages or rules could not be audited",
-    }[code]
-    out.print(f"gate: {verdict}")
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
-@click.version_option(__version__, prog_name="a11y")
-def cli() -> None:
-    """a11y: audit article pages with axe-core and publishing rules."""
+AUDIT_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
+    click.argument("targets", nargs=-1),
+    click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                 help="Config file (default: ./a11y.toml, else [tool.a11y] in ./pyproject.toml)."),
+    click.option("--out", "out_dir", default="reports", show_default=True, help="Folder for reports."),
+    click.option("--concurrency", type=click.IntRange(1, 64), default=default_concurrency(), show_default=True, help="Pages audited at once."),
+    click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True, help="Seconds a page may take to load."),
+    click.option("--settle-ms", type=click.IntRange(0, 60000), default=2000, show_default=True,
+                 help="Longest wait for the network to go idle after load."),
+    click.option("--viewport", default="1280x800", show_default=True, callback=_viewport, help="Window size WIDTHxHEIGHT."),
+    click.option("--standard", type=click.Choice(sorted(STANDARDS)), default="wcag21aa", show_default=True),
+    click.option("--best-practice/--no-best-practice", default=True, show_default=True, help="Also run best-practice rules."),
+    click.option("--disable", "disabled", multiple=True, help="Rule id to turn off (repeatable, or comma-separated)."),
+    click.option("--browser-path", help="Chromium executable (else A11Y_CHROMIUM, Playwright's, the system's)."),
+    click.option("--block-external", is_flag=True, default=False, help="Block requests to any host but the page's own."),
+    click.option("--max-per-host", type=click.IntRange(0, 64), default=0, help="At most N pages of one remote host at once (0: no limit)."),
+    click.option("--header", "headers", multiple=True, help="HTTP header 'Name: value' for the pages' requests (never reported)."),
+    click.option("--cookie", "cookies", multiple=True, help="Cookie 'name=value' for the pages' host (never reported)."),
+    click.option("--changed-since", metavar="REF", help="Audit only the targeted pages changed since this git ref."),
+    click.option("--quiet", "-q", is_flag=True, help="Print only the totals and errors."),
+]
 
 
-@cli.command(epilog=EXIT_HELP)
-@click.argument("targets", nargs=-1, required=True)
-@click.option("--out", "out_dir", default="reports", show_default=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for reports.")
-@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help="Comma-separated report formats.")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=default_concurrency(), show_default=True, help="Pages audited at once.")
-@click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True, help="Seconds a page may take to load.")
-@click.option("--settle-ms", type=click.IntRange(0, 60000), default=2000, show_default=True, help="Longest wait for the network to go idle after load.")
-@click.option("--viewport", default="1280x800", show_default=True, callback=_viewport, help="Window size WIDTHxHEIGHT.")
-@click.option("--standard", type=click.Choice(sorted(STANDARDS)), default="wcag21aa", show_default=True)
-@click.option("--best-practice/--no-best-practice", default=True, show_default=True, help="Also run best-practice rules.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_LEVELS), default="serious", show_default=True, help="Lowest impact that fails the gate.")
-@click.option("--disable", "disabled", multiple=True, help="Rule id to turn off (repeatable, or comma-separated).")
-@click.option("--browser-path", help="Chromium executable (else A11Y_CHROMIUM, Playwright's, the system's).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the totals and errors.")
-def audit(targets: tuple[str, ...], out_dir: Path, formats: str, concurrency: int, timeout: float, settle_ms: int,
-          viewport: Viewport, standard: str, best_practice: bool, fail_on: str, disabled: tuple[str, ...],
-          browser_path: str | None, quiet: bool) -> None:
-    """Audit TARGETS: HTML files, folders, globs, http(s) URLs, or @list.txt files."""
+def audit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for decorate in reversed(AUDIT_OPTIONS):
+        command = decorate(command)
+    return command
+
+
+@dataclass
+class Invocation:
+    """Command-line values merged over the config file's (command line wins)."""
+
+    values: dict[str, Any]
+    config: FileConfig = field(default_factory=FileConfig)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+CONFIG_NAMES = {"out_dir": "out", "timeout": "timeout", "formats": "formats", "disabled": "disable", "review_path": "review",
+                "baseline_path": "baseline", "settle_ms": "settle_ms"}
+
+
+def merge_config(ctx: click.Context, params: dict[str, Any]) -> Invocation:
     try:
-        chosen_formats = _formats(formats)
-    except click.BadParameter as exc:
-        raise click.UsageError(str(exc)) from None
-    from .browser import BrowserNotFound
+        config = load_config(params.get("config_path"))
+    except ConfigError as exc:
+        raise Fatal(str(exc)) from None
+    values = dict(params)
+    for name, value in params.items():
+        key = CONFIG_NAMES.get(name, name)
+        if key in config.values and ctx.get_parameter_source(name) in (ParameterSource.DEFAULT, None):
+            value = config.values[key]
+            if name == "formats" and isinstance(value, list):
+                value = ",".join(value)
+            values[name] = value
+    if not values.get("targets"):
+        values["targets"] = tuple(config.get("targets", ()))
+    if not values["targets"]:
+        raise click.UsageError("no targets: name files, folders, globs, URLs or @lists (or set targets in the config)")
+    values["headers"] = {**config.get("headers", {}), **_pairs(params.get("headers", ()), ":", "--header")}
+    values["cookies"] = {**config.get("cookies", {}), **_pairs(params.get("cookies", ()), "=", "--cookie")}
+    return Invocation(values, config)
 
-    settings = Settings(
-        standard=standard, best_practice=best_practice, concurrency=concurrency, timeout_s=timeout, settle_ms=settle_ms,
-        viewport=viewport, browser_path=browser_path,
-        disabled_rules=frozenset(r.strip() for item in disabled for r in item.split(",") if r.strip()),
+
+def build_settings(inv: Invocation, screenshots: bool) -> Settings:
+    disabled = inv.disabled if isinstance(inv.disabled, (list, tuple)) else [inv.disabled]
+    return Settings(
+        standard=inv.standard, best_practice=inv.best_practice, concurrency=inv.concurrency, timeout_s=float(inv.timeout),
+        settle_ms=inv.settle_ms, viewport=inv.viewport, browser_path=inv.browser_path,
+        disabled_rules=frozenset(r.strip() for item in disabled for r in str(item).split(",") if r.strip()),
+        rule_options=inv.config.get("rules", {}), screenshots=screenshots, block_external=inv.block_external,
+        max_per_host=inv.max_per_host, headers=inv.headers, cookies=inv.cookies,
     )
-    policy = GatePolicy(fail_on=fail_on)
-    try:
-        run = _run_with_progress(list(targets), settings, quiet)
-    except BrowserNotFound as exc:
-        err.print(f"a11y: {_escape(str(exc))}")
-        sys.exit(EXIT_TOOL_ERROR)
-    for name in chosen_formats:
-        path = get_reporter(name).write(run, out_dir)
-        if not quiet:
-            out.print(f"wrote {_escape(str(path))}")
-    code = exit_code(run, policy)
-    print_summary(run, code, policy)
-    sys.exit(code)
 
 
-@cli.command()
-@click.option("--browser-path", help="Chromium executable to check.")
-def doctor(browser_path: str | None) -> None:
-    """Print the versions in use and how to fix anything missing."""
-    from .doctor import checks
-
-    results = checks(browser_path)
-    for check in results:
-        mark = "[green]ok[/]" if check.ok else "[red]missing[/]"
-        out.print(f"{check.name:<10} {mark}  {_escape(check.value)}")
-        if not check.ok and check.fix:
-            out.print(f"{'':<10} fix: {_escape(check.fix)}")
-    sys.exit(0 if all(c.ok for c in results) else EXIT_TOOL_ERROR)
+def parse_formats(value: str | list[str]) -> tuple[str, ...]:
+    names = value if isinstance(value, list) else value.split(",")
+    chosen = tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
+    unknown = [n for n in chosen if n not in FORMATS]
+    if unknown or not chosen:
+        raise click.UsageError(f"unknown format {unknown[0] if unknown else ''!r}; choose from {', '.join(sorted(FORMATS))}")
+    return chosen
 
 
-@cli.command(name="rules")
-@click.argument("rule_id", required=False)
-@click.option("--browser-path", help="Chromium executable (to read axe-core's rule list).")
-def rules_command(rule_id: str | None, browser_path: str | None) -> None:
-    """List every rule, axe-core's and ours; with RULE_ID, print that rule's documentation."""
-    from .catalog import all_rule_infos
+# -- running -----------------------------------------------------------------------------------
 
-    infos = all_rule_infos(browser_path)
-    if rule_id:
-        info = next((i for i in infos if i.id == rule_id), None)
-        if info is None:
-            err.print(f"a11y: unknown rule {_escape(rule_id)!r}; `a11y rules` lists them")
-            sys.exit(EXIT_TOOL_ERROR)
-        out.print(_escape(info.documentation()))
-        return
-    out.print(f"{'rule':<32} {'engine':<6} {'impact':<9} wcag")
-    for info in infos:
-        out.print(f"{info.id:<32} {info.engine:<6} {info.impact:<9} {', '.join(info.wcag) or 'best-practice'}")
-    out.print(f"{len(infos)} rules ({sum(1 for i in infos if i.engine == 'a11y')} a11y, {sum(1 for i in infos if i.engine == 'axe')} axe-core)")
+def page_line(page: PageResult) -> str:
+    """One console line per page: counts by impact, or the error. Page data is escaped."""
+    name = escape(page.source or page.url)
+    if page.status == "error":
+        return f"[red]✗[/] {name}: [red]error[/]: {escape(page.error or '')}"
+    violations = [f for f in page.findings if f.status == "violation"]
+    counts = " · ".join(f"{impact} {sum(1 for f in violations if f.impact == impact)}" for impact in IMPACTS)
+    review = sum(1 for f in page.findings if f.status == "needs-review")
+    mark = "[green]✓[/]" if not violations else "[yellow]●[/]"
+    crashed = [f.rule for f in page.findings if f.outcome == "error"]
+    extra = f" · [red]rule errors: {escape(', '.join(crashed))}[/]" if crashed else ""
+    return f"{mark} {name}  {counts} · needs review {review}{extra}"
 
 
-def _run_with_progress(targets: list[str], settings: Settings, quiet: bool) -> RunResult:
+def run_with_progress(targets: list[Any], settings: Settings, quiet: bool) -> RunResult:
     from .engine import audit as run_audit
 
     def show(page: PageResult) -> None:
-        line = page_line(page)
         if page.status == "error":
-            err.print(line)
+            err.print(page_line(page))
         elif not quiet:
-            out.print(line)
+            out.print(page_line(page))
 
     if not out.is_terminal:
         return run_audit(targets, settings, progress=lambda page, _done, _total: show(page))
@@ -176,9 +184,255 @@ def _run_with_progress(targets: list[str], settings: Settings, quiet: bool) -> R
         return run_audit(targets, settings, progress=tick)
 
 
+def select_targets(inv: Invocation) -> list[Any]:
+    from .targets import resolve_targets
+
+    targets = resolve_targets(list(inv.targets))
+    if inv.changed_since:
+        from .changed import ChangedError, changed_files, filter_changed
+
+        try:
+            targets = filter_changed(targets, changed_files(inv.changed_since))
+        except ChangedError as exc:
+            raise Fatal(f"--changed-since {inv.changed_since}: {exc}") from None
+    return targets
+
+
+def apply_ignores(run: RunResult, ignores: list[Ignore], config_path: Path | None) -> None:
+    """Config ignores waive matching findings; an expired ignore fails loudly (exit 2)."""
+    today = dt.date.today()
+    expired = [i for i in ignores if i.expired(today)]
+    if expired:
+        first = expired[0]
+        raise Fatal(f"{config_path}: ignore of {first.rule} on {first.selector!r} expired on {first.until} ({first.reason}); "
+                    "fix the finding or renew the ignore")
+    for page, finding in run.findings():
+        for ignore in ignores:
+            if ignore.rule == finding.rule and selector_matches(ignore.selector, finding.target) and \
+                    (ignore.page is None or ignore.page == (page.source or page.url)):
+                finding.review = {"decision": "accepted", "note": f"ignored by config: {ignore.reason}"}
+                break
+
+
+def post_process(run: RunResult, inv: Invocation) -> None:
+    """Source lines, ignores, review decisions and the baseline: everything the reports show."""
+    try:
+        from .sourcemap import locate_findings
+    except ImportError:  # pragma: no cover - lands with the CI gate
+        locate_findings = None
+    if locate_findings is not None:
+        locate_findings(run)
+    apply_ignores(run, inv.config.get("ignore", []), inv.config.path)
+    if inv.values.get("review_path"):
+        from .review import ReviewError, apply_review, load_review
+
+        try:
+            apply_review(run, load_review(Path(inv.review_path)))
+        except ReviewError as exc:
+            raise Fatal(str(exc)) from None
+    if inv.values.get("baseline_path"):
+        from .baseline import BaselineError, apply_baseline, load_baseline
+
+        try:
+            apply_baseline(run, load_baseline(Path(inv.baseline_path)))
+        except BaselineError as exc:
+            raise Fatal(str(exc)) from None
+
+
+def clear_old_reports(out_dir: Path) -> None:
+    """A report folder never mixes runs: remove the previous run's reports before writing."""
+    for name in REPORT_FILES:
+        (out_dir / name).unlink(missing_ok=True)
+    shutil.rmtree(out_dir / "assets", ignore_errors=True)
+
+
+def write_reports(run: RunResult, formats: tuple[str, ...], out_dir: Path, quiet: bool) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clear_old_reports(out_dir)
+    for name in formats:
+        path = get_reporter(name).write(run, out_dir)
+        if not quiet:
+            out.print(f"wrote {escape(str(path))}")
+
+
+def github_actions(run: RunResult, out_dir: Path) -> None:
+    """On GitHub Actions: annotations on the source lines and the Markdown summary."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        return
+    try:
+        from .github import annotations, append_step_summary
+        from .reporters.markdown_report import REPORTER as MARKDOWN
+    except ImportError:  # pragma: no cover
+        return
+    for line in annotations(run):
+        print(line)
+    append_step_summary(MARKDOWN.render(run))
+
+
+def print_summary(run: RunResult, code: int, policy: GatePolicy) -> None:
+    summary = run.summary()
+    impacts = ", ".join(f"{summary['by_impact'][i]} {i}" for i in IMPACTS)
+    waived = f", {summary['waived']} waived" if summary.get("waived") else ""
+    out.print(f"{summary['pages']} pages, {summary['errors']} errors: {summary['violations']} violations ({impacts}), "
+              f"{summary['needs_review']} need review{waived}")
+    if any(f.baseline for _, f in run.findings()) or run.baseline_fixed:
+        new = sum(1 for _, f in run.findings() if f.baseline == "new")
+        known = sum(1 for _, f in run.findings() if f.baseline == "known")
+        out.print(f"baseline: {new} new, {known} known, {len(run.baseline_fixed)} fixed")
+    if run.stale_reviews:
+        out.print(f"review: {len(run.stale_reviews)} decision(s) are stale (their finding is gone)")
+    verdict = {
+        0: "[green]passed[/]",
+        1: f"[red]failed[/] ({_failing_reason(policy)})",
+        2: "[red]incomplete[/]: some pages or rules could not be audited",
+    }[code]
+    out.print(f"gate: {verdict}")
+
+
+def _failing_reason(policy: GatePolicy) -> str:
+    what = "new violations" if policy.baseline else "violations"
+    more = f" beyond the {policy.max_violations} allowed" if policy.max_violations else ""
+    return f"{what} at or above {policy.fail_on}{more}" + (", needs-review counted (--strict)" if policy.strict else "")
+
+
+def guarded(command: Callable[..., None]) -> Callable[..., None]:
+    """One-line errors with exit 2 for everything the user can fix."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        from .browser import BrowserNotFound
+
+        try:
+            command(*args, **kwargs)
+        except (Fatal, BrowserNotFound) as exc:
+            err.print(f"a11y: {escape(str(exc))}")
+            sys.exit(EXIT_TOOL_ERROR)
+
+    return run
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
+@click.version_option(__version__, prog_name="a11y")
+def cli() -> None:
+    """a11y: audit article pages with axe-core and publishing rules."""
+
+
+@cli.command(epilog=EXIT_HELP)
+@audit_options
+@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True,
+              help=f"Comma-separated report formats: {', '.join(FORMATS)}.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_LEVELS), default="serious", show_default=True, help="Lowest impact that fails the gate.")
+@click.option("--max-violations", type=click.IntRange(0), default=0, show_default=True, help="Fail only above this many violations.")
+@click.option("--strict", is_flag=True, default=False, help="Needs-review findings count against the gate too.")
+@click.option("--baseline", "baseline_path", help="Fail only on findings not in this baseline (see `a11y baseline`).")
+@click.option("--review", "review_path", help="Apply review decisions exported from the HTML report (review.json).")
+@click.pass_context
+@guarded
+def audit(ctx: click.Context, **params: Any) -> None:
+    """Audit TARGETS: HTML files, folders, globs, http(s) URLs, or @list.txt files."""
+    inv = merge_config(ctx, params)
+    formats = parse_formats(inv.formats)
+    policy = GatePolicy(fail_on=inv.fail_on, max_violations=inv.max_violations, strict=inv.strict, baseline=bool(inv.baseline_path))
+    targets = select_targets(inv)
+    if not targets:
+        out.print("no targeted page changed: nothing to audit")
+        sys.exit(0)
+    run = run_with_progress(targets, build_settings(inv, screenshots="html" in formats), inv.quiet)
+    run.settings = {"standard": inv.standard, "acr": params.get("acr", {})}
+    post_process(run, inv)
+    write_reports(run, formats, Path(inv.out_dir), inv.quiet)
+    github_actions(run, Path(inv.out_dir))
+    code = exit_code(run, policy)
+    print_summary(run, code, policy)
+    sys.exit(code)
+
+
+@cli.command(epilog=EXIT_HELP)
+@audit_options
+@click.option("--out-file", "baseline_out", default=None, help="Where to write the baseline (default: OUT/baseline.json).")
+@click.pass_context
+@guarded
+def baseline(ctx: click.Context, baseline_out: str | None, **params: Any) -> None:
+    """Record today's findings of TARGETS as the baseline that `audit --baseline` compares with."""
+    from .baseline import write_baseline
+
+    inv = merge_config(ctx, params)
+    run = run_with_progress(select_targets(inv), build_settings(inv, screenshots=False), inv.quiet)
+    post_process(run, inv)
+    path = write_baseline(run, Path(baseline_out) if baseline_out else Path(inv.out_dir) / "baseline.json")
+    entries = sum(1 for _, f in run.findings() if f.outcome in ("violation", "needs-review"))
+    out.print(f"wrote {escape(str(path))}: {entries} findings on {len(run.pages)} pages")
+    sys.exit(EXIT_TOOL_ERROR if any(p.status == "error" for p in run.pages) else 0)
+
+
+@cli.command(epilog=EXIT_HELP)
+@audit_options
+@click.option("--product", required=True, help="Product name for the ACR.")
+@click.option("--version", "product_version", required=True, help="Product version for the ACR.")
+@click.option("--author-email", required=True, help="Contact e-mail of the ACR's author.")
+@click.option("--author-name", default="", help="Name of the ACR's author.")
+@click.option("--vendor", default="", help="Vendor or agency name.")
+@click.option("--catalog", type=click.Choice(["wcag22-508"]), default="wcag22-508", show_default=True)
+@click.option("--review", "review_path", help="Review decisions (review.json) to apply.")
+@click.pass_context
+@guarded
+def acr(ctx: click.Context, product: str, product_version: str, author_email: str, author_name: str, vendor: str,
+        catalog: str, **params: Any) -> None:
+    """Draft an OpenACR (VPAT 2.5 WCAG 2.2 + Revised Section 508) from an audit of TARGETS."""
+    inv = merge_config(ctx, params)
+    run = run_with_progress(select_targets(inv), build_settings(inv, screenshots=False), inv.quiet)
+    run.settings = {"standard": inv.standard, "acr": {"product": product, "version": product_version, "author_email": author_email,
+                                                      "author_name": author_name, "vendor": vendor, "catalog": catalog}}
+    post_process(run, inv)
+    path = get_reporter("openacr").write(run, Path(inv.out_dir))
+    out.print(f"wrote {escape(str(path))} (a draft: a person must review every criterion marked not-evaluated)")
+    sys.exit(EXIT_TOOL_ERROR if any(p.status == "error" for p in run.pages) else 0)
+
+
+@cli.command()
+@click.option("--browser-path", help="Chromium executable to check.")
+def doctor(browser_path: str | None) -> None:
+    """Print the versions in use and how to fix anything missing."""
+    from .doctor import checks
+
+    results = checks(browser_path)
+    for check in results:
+        mark = "[green]ok[/]" if check.ok else "[red]missing[/]"
+        out.print(f"{check.name:<10} {mark}  {escape(check.value)}")
+        if not check.ok and check.fix:
+            out.print(f"{'':<10} fix: {escape(check.fix)}")
+    sys.exit(0 if all(c.ok for c in results) else EXIT_TOOL_ERROR)
+
+
+@cli.command(name="rules")
+@click.argument("rule_id", required=False)
+@click.option("--browser-path", help="Chromium executable (to read axe-core's rule list).")
+@guarded
+def rules_command(rule_id: str | None, browser_path: str | None) -> None:
+    """List every rule, axe-core's and ours; with RULE_ID, print that rule's documentation."""
+    from .catalog import all_rule_infos
+
+    infos = all_rule_infos(browser_path)
+    if rule_id:
+        info = next((i for i in infos if i.id == rule_id), None)
+        if info is None:
+            raise Fatal(f"unknown rule {rule_id!r}; `a11y rules` lists them")
+        out.print(escape(info.documentation()))
+        return
+    out.print(f"{'rule':<32} {'engine':<6} {'impact':<9} wcag")
+    for info in infos:
+        out.print(f"{info.id:<32} {info.engine:<6} {info.impact:<9} {', '.join(info.wcag) or 'best-practice'}")
+    out.print(f"{len(infos)} rules ({sum(1 for i in infos if i.engine == 'a11y')} a11y, {sum(1 for i in infos if i.engine == 'axe')} axe-core)")
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="a11y", standalone_mode=True)
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_TOOL_ERROR
     return 0
+
+
+__all__ = ["EXIT_FINDINGS", "cli", "main"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, async_playwright
 from playwright.async_api import Error as PlaywrightError
@@ -94,6 +95,14 @@ async def _audit_all(browser: Browser, targets: list[Target], urls: dict[Target,
         queue.put_nowait(index)
     results: list[PageResult | None] = [None] * len(targets)
     done = 0
+    host_gates: dict[str, asyncio.Semaphore] = {}
+
+    def host_gate(url: str) -> asyncio.Semaphore | None:
+        """--max-per-host: at most N pages of one remote host at once."""
+        host = urlsplit(url).netloc
+        if not settings.max_per_host or not host or host.startswith("127.0.0.1"):
+            return None
+        return host_gates.setdefault(host, asyncio.Semaphore(settings.max_per_host))
 
     async def work() -> None:
         nonlocal done
@@ -102,7 +111,12 @@ async def _audit_all(browser: Browser, targets: list[Target], urls: dict[Target,
             while not queue.empty():
                 index = queue.get_nowait()
                 target = targets[index]
-                results[index] = await audit_target(worker, target, urls.get(target, ""), settings, axe_options, catalog)
+                gate = host_gate(urls.get(target, ""))
+                if gate is None:
+                    results[index] = await audit_target(worker, target, urls.get(target, ""), settings, axe_options, catalog)
+                else:
+                    async with gate:
+                        results[index] = await audit_target(worker, target, urls.get(target, ""), settings, axe_options, catalog)
                 done += 1
                 if progress:
                     progress(results[index], done, len(targets))  # type: ignore[arg-type]

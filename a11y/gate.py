@@ -17,12 +17,16 @@ class GatePolicy:
     fail_on: str = "serious"
     max_violations: int = 0
     strict: bool = False  # needs-review findings count too
+    baseline: bool = False  # only findings not in the baseline count
 
 
 def counts_against(finding: Finding, policy: GatePolicy) -> bool:
     if policy.fail_on == "none":
         return False
-    if finding.outcome == "violation" or (policy.strict and finding.outcome == "needs-review"):
+    if policy.baseline and finding.baseline == "known":
+        return False
+    status = finding.status  # review decisions apply: waived and false positives never fail
+    if status == "violation" or (policy.strict and status == "needs-review"):
         return IMPACT_RANK.get(finding.impact, 9) <= IMPACT_RANK[policy.fail_on]
     return False
 

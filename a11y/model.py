@@ -40,6 +40,30 @@ class Finding:
     box: dict[str, float] | None = None
     # Document-order index of the element in the snapshot, when known.
     element_index: int | None = None
+    # A reviewer's decision from --review: {"decision": ..., "note": ...}; see a11y/review.py.
+    review: dict[str, str] | None = None
+    # With --baseline: "new" (not in the baseline) or "known".
+    baseline: str | None = None
+    # Where the element is in the page's source file (local pages): {"line": n, "column": n}.
+    source_location: dict[str, int] | None = None
+
+    @property
+    def status(self) -> str:
+        """The outcome once review decisions apply: what the gate and the reports count.
+
+        violation / needs-review as found; ``waived`` (accepted), ``false-positive``,
+        ``violation`` for a needs-review finding a reviewer failed, ``passed`` for one they passed.
+        """
+        decision = (self.review or {}).get("decision")
+        if decision == "false-positive":
+            return "false-positive"
+        if decision == "accepted":
+            return "waived"
+        if self.outcome == "needs-review" and decision == "fail":
+            return "violation"
+        if self.outcome == "needs-review" and decision == "pass":
+            return "passed"
+        return self.outcome
 
     def sort_key(self) -> tuple[Any, ...]:
         return (
@@ -67,6 +91,10 @@ class Finding:
             "help": self.help,
             "help_url": self.help_url,
             "fingerprint": self.fingerprint,
+            "status": self.status,
+            "review": self.review,
+            "baseline": self.baseline,
+            "source_location": self.source_location,
             "box": self.box,
         }
 
@@ -124,6 +152,10 @@ class RunResult:
     started: str
     duration_s: float = 0.0
     interrupted: bool = False
+    # Baseline entries whose finding is gone (fixed), and review decisions whose finding is gone.
+    baseline_fixed: list[dict[str, Any]] = field(default_factory=list)
+    stale_reviews: list[dict[str, Any]] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
 
     def findings(self) -> list[tuple[PageResult, Finding]]:
         return [(page, f) for page in self.pages for f in page.findings]
@@ -132,21 +164,26 @@ class RunResult:
         by_impact = {name: 0 for name in IMPACTS}
         by_rule: dict[str, int] = {}
         violations = needs_review = rule_errors = 0
+        waived = 0
         for _, finding in self.findings():
-            if finding.outcome == "violation":
+            status = finding.status
+            if status == "violation":
                 violations += 1
                 by_impact[finding.impact] = by_impact.get(finding.impact, 0) + 1
                 by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
-            elif finding.outcome == "needs-review":
+            elif status == "needs-review":
                 needs_review += 1
-            elif finding.outcome == "error":
+            elif status == "error":
                 rule_errors += 1
+            elif status in ("waived", "false-positive"):
+                waived += 1
         return {
             "pages": len(self.pages),
             "errors": sum(1 for p in self.pages if p.status == "error"),
             "violations": violations,
             "needs_review": needs_review,
             "rule_errors": rule_errors,
+            "waived": waived,
             "by_impact": by_impact,
             "by_rule": dict(sorted(by_rule.items())),
         }
@@ -160,4 +197,6 @@ class RunResult:
             "interrupted": self.interrupted,
             "pages": [p.to_dict() for p in self.pages],
             "summary": self.summary(),
+            "baseline_fixed": list(self.baseline_fixed),
+            "stale_reviews": list(self.stale_reviews),
         }

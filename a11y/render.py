@@ -166,7 +166,8 @@ class PageWorker:
 
     async def _open(self) -> None:
         viewport = {"width": self.settings.viewport.width, "height": self.settings.viewport.height}
-        self.context = await self.browser.new_context(viewport=viewport, accept_downloads=False, service_workers="block")
+        self.context = await self.browser.new_context(viewport=viewport, accept_downloads=False, service_workers="block",
+                                                      extra_http_headers=dict(self.settings.headers) or None)
         if self.settings.block_external:
             await self.context.route("**/*", self._route)
         page = await self.context.new_page()
@@ -187,7 +188,13 @@ class PageWorker:
         else:
             await self._clear_state()
         self._reset_page_state(url)
+        await self._add_cookies(url)
         return self.page  # type: ignore[return-value]
+
+    async def _add_cookies(self, url: str) -> None:
+        """--cookie values, for the page's own host only (never sent elsewhere, never reported)."""
+        if self.settings.cookies and self.context is not None and url.startswith(("http://", "https://")):
+            await self.context.add_cookies([{"name": k, "value": v, "url": url} for k, v in sorted(self.settings.cookies.items())])
 
     async def _clear_state(self) -> None:
         assert self.context is not None and self.cdp is not None
@@ -232,6 +239,43 @@ class PageWorker:
                 pass  # a wedged context dies with the browser
 
 
+RETRY_STATUSES = (429, 503)
+MAX_RETRIES = 2
+MAX_RETRY_WAIT_S = 30.0
+
+
+def retry_after_seconds(header: str | None, default: float = 2.0) -> float:
+    """Seconds to wait from a Retry-After header (seconds or HTTP date), bounded."""
+    if not header:
+        return default
+    try:
+        seconds = float(header.strip())
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(header)
+        except (TypeError, ValueError):
+            return default
+        from datetime import datetime, timezone
+
+        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    return max(0.0, min(seconds, MAX_RETRY_WAIT_S))
+
+
+async def _goto_with_retries(page: Page, url: str, settings: Settings) -> Response | None:
+    """Navigate; on 429/503 wait as Retry-After says and try again, a bounded number of times."""
+    for attempt in range(MAX_RETRIES + 1):
+        try:
+            response = await page.goto(url, wait_until="load", timeout=settings.timeout_s * 1000)
+        except PlaywrightError as exc:
+            raise _navigation_error(exc, settings.timeout_s) from None
+        if response is None or response.status not in RETRY_STATUSES or attempt == MAX_RETRIES:
+            return response
+        await asyncio.sleep(retry_after_seconds(response.headers.get("retry-after")))
+    return None
+
+
 def _check_response(response: Response | None, url: str) -> None:
     if response is None:
         return
@@ -274,10 +318,7 @@ async def render_page(worker: PageWorker, url: str, settings: Settings, axe_opti
 async def _render(worker: PageWorker, url: str, settings: Settings, axe_options: dict[str, Any]) -> Rendered:
     page = await worker.prepare(url)
     started = time.perf_counter()
-    try:
-        response = await page.goto(url, wait_until="load", timeout=settings.timeout_s * 1000)
-    except PlaywrightError as exc:
-        raise _navigation_error(exc, settings.timeout_s) from None
+    response = await _goto_with_retries(page, url, settings)
     _check_response(response, url)
     await _settle(page, settings.settle_ms)
     loaded_url = page.url

@@ -52,6 +52,10 @@ class Settings:
     rule_options: dict[str, dict] = field(default_factory=dict)
     screenshots: bool = False
     run_axe: bool = True  # False: only our rules (fast fixture runs)
+    max_per_host: int = 0  # 0: no limit beyond concurrency
+    # Sent with every request of the page's own host (pages behind a login); never reported.
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
+    cookies: dict[str, str] = field(default_factory=dict, repr=False)
     keep_snapshots: bool = False  # keep each page's Snapshot on its PageResult (tools, tests)
     block_external: bool = False
 

@@ -16,8 +16,13 @@ from ..model import RunResult
 
 FORMATS: dict[str, str] = {
     "json": "a11y.reporters.json_report",
+    "html": "a11y.reporters.html_report",
+    "md": "a11y.reporters.markdown_report",
+    "sarif": "a11y.reporters.sarif_report",
+    "junit": "a11y.reporters.junit_report",
+    "openacr": "a11y.reporters.openacr_report",
 }
-DEFAULT_FORMATS = ("json",)
+DEFAULT_FORMATS = ("json", "html", "md")
 
 
 class Reporter(Protocol):

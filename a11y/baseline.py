@@ -1,0 +1,66 @@
+"""Baselines: record today's findings, then fail only on findings that are not in the record.
+
+``reports/baseline.json``::
+
+    {"schema": "a11y-baseline/1", "entries": [{"fingerprint", "page", "rule", "target", "impact", "outcome"}]}
+
+Fingerprints (a11y/fingerprint.py) survive ports, edits elsewhere, whitespace, reordering and
+generated class names, so a pull request's unrelated changes do not turn old findings into new ones.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .fingerprint import page_key
+from .model import RunResult
+from .reporters import write_atomic
+
+BASELINE_SCHEMA = "a11y-baseline/1"
+
+
+class BaselineError(ValueError):
+    """An unreadable or malformed baseline file; the message names it and the cause."""
+
+
+def baseline_entries(run: RunResult) -> list[dict[str, Any]]:
+    entries = [
+        {"fingerprint": f.fingerprint, "page": page_key(page), "rule": f.rule, "target": f.target, "impact": f.impact, "outcome": f.outcome}
+        for page, f in run.findings() if f.outcome in ("violation", "needs-review")
+    ]
+    return sorted(entries, key=lambda e: (e["page"], e["rule"], e["target"], e["fingerprint"]))
+
+
+def write_baseline(run: RunResult, path: Path) -> Path:
+    data = {"schema": BASELINE_SCHEMA, "tool": {"name": "a11y", "version": run.tool.get("version", "")},
+            "entries": baseline_entries(run)}
+    return write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def load_baseline(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot read baseline ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        raise BaselineError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(data, dict) or data.get("schema") != BASELINE_SCHEMA or not isinstance(data.get("entries"), list):
+        raise BaselineError(f"{path}: not an a11y baseline (expected schema {BASELINE_SCHEMA!r} with 'entries')")
+    if not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in data["entries"]):
+        raise BaselineError(f"{path}: every baseline entry needs a 'fingerprint'")
+    return data["entries"]
+
+
+def apply_baseline(run: RunResult, entries: list[dict[str, Any]]) -> None:
+    """Mark findings ``new`` or ``known``; entries of audited pages whose finding is gone are ``fixed``."""
+    known = {e["fingerprint"] for e in entries}
+    seen: set[str] = set()
+    for _, finding in run.findings():
+        if finding.outcome not in ("violation", "needs-review"):
+            continue
+        finding.baseline = "known" if finding.fingerprint in known else "new"
+        seen.add(finding.fingerprint)
+    audited = {page_key(p) for p in run.pages if p.status == "ok"}
+    run.baseline_fixed = [e for e in entries if e["fingerprint"] not in seen and e.get("page") in audited]

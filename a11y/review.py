@@ -1,0 +1,60 @@
+"""Review decisions: what reviewers decided in the HTML report, applied to a run.
+
+``review.json`` (exported by the HTML report's download button)::
+
+    {"schema": "a11y-review/1",
+     "decisions": {"<fingerprint>": {"decision": "confirmed" | "false-positive" | "accepted" | "pass" | "fail",
+                                     "note": "...", "rule": "...", "page": "...", "target": "...",
+                                     "date": "YYYY-MM-DD"}}}
+
+``pass`` and ``fail`` are for needs-review findings. See ``Finding.status`` for their effect.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .model import RunResult
+
+REVIEW_SCHEMA = "a11y-review/1"
+DECISIONS = ("confirmed", "false-positive", "accepted", "pass", "fail")
+
+
+class ReviewError(ValueError):
+    """The review file is unreadable or malformed; the message names the file and the cause."""
+
+
+def load_review(path: Path) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReviewError(f"{path}: cannot read review file ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        raise ReviewError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(data, dict) or data.get("schema") != REVIEW_SCHEMA or not isinstance(data.get("decisions"), dict):
+        raise ReviewError(f"{path}: not an a11y review file (expected schema {REVIEW_SCHEMA!r} with 'decisions')")
+    decisions: dict[str, dict[str, str]] = {}
+    for fingerprint, entry in data["decisions"].items():
+        if not isinstance(entry, dict) or entry.get("decision") not in DECISIONS:
+            raise ReviewError(f"{path}: decision for {fingerprint} must be one of {', '.join(DECISIONS)}")
+        decisions[str(fingerprint)] = {k: str(v) for k, v in entry.items() if isinstance(v, (str, int, float))}
+    return decisions
+
+
+def apply_review(run: RunResult, decisions: dict[str, dict[str, Any]]) -> None:
+    """Attach decisions to findings by fingerprint; list the decisions whose finding is gone."""
+    used: set[str] = set()
+    for _, finding in run.findings():
+        entry = decisions.get(finding.fingerprint)
+        if entry is None:
+            continue
+        if entry["decision"] in ("pass", "fail") and finding.outcome != "needs-review":
+            continue  # pass/fail only decide needs-review findings
+        finding.review = {"decision": entry["decision"], "note": entry.get("note", "")}
+        used.add(finding.fingerprint)
+    run.stale_reviews = [
+        {"fingerprint": fp, **{k: v for k, v in entry.items() if k in ("decision", "note", "rule", "page", "target")}}
+        for fp, entry in sorted(decisions.items()) if fp not in used
+    ]
