@@ -307,6 +307,13 @@ def guarded(command: Callable[..., None]) -> Callable[..., None]:
         except (Fatal, BrowserNotFound) as exc:
             err.print(f"a11y: {escape(str(exc))}")
             sys.exit(EXIT_TOOL_ERROR)
+        except (click.ClickException, click.exceptions.Exit, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug must still exit 2, never look like "findings"
+            if os.environ.get("A11Y_DEBUG"):
+                raise
+            err.print(f"a11y: internal error: {type(exc).__name__}: {escape(str(exc))} (set A11Y_DEBUG=1 for the traceback)")
+            sys.exit(EXIT_TOOL_ERROR)
 
     return run
 
