@@ -6,11 +6,12 @@ import datetime as dt
 import functools
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 from click.core import ParameterSource
@@ -163,7 +164,47 @@ def page_line(page: PageResult) -> str:
     return f"{mark} {name}  {counts} · needs review {review}{extra}"
 
 
+class StopSignals:
+    """SIGINT/SIGTERM stop the run: no new page starts, what is done is reported (exit 130/143)."""
+
+    EXIT: ClassVar[dict[int, int]] = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> StopSignals:
+        for signum in self.EXIT:
+            self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+    def _handle(self, signum: int, _frame: Any) -> None:
+        if self.received is not None:  # a second signal: stop at once
+            raise KeyboardInterrupt
+        self.received = signum
+        err.print(f"a11y: {signal.Signals(signum).name} received: finishing the report of the pages done")
+
+    def stopped(self) -> bool:
+        return self.received is not None
+
+    @property
+    def exit_code(self) -> int | None:
+        return self.EXIT.get(self.received) if self.received is not None else None  # type: ignore[arg-type]
+
+
+STOP = StopSignals()
+
+
 def run_with_progress(targets: list[Any], settings: Settings, quiet: bool) -> RunResult:
+    with STOP:
+        return _run_with_progress(targets, settings, quiet)
+
+
+def _run_with_progress(targets: list[Any], settings: Settings, quiet: bool) -> RunResult:
     from .engine import audit as run_audit
 
     def show(page: PageResult) -> None:
@@ -173,7 +214,7 @@ def run_with_progress(targets: list[Any], settings: Settings, quiet: bool) -> Ru
             out.print(page_line(page))
 
     if not out.is_terminal:
-        return run_audit(targets, settings, progress=lambda page, _done, _total: show(page))
+        return run_audit(targets, settings, progress=lambda page, _done, _total: show(page), should_stop=STOP.stopped)
     with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out, transient=True) as bar:
         task = bar.add_task("pages", total=None)
 
@@ -181,7 +222,7 @@ def run_with_progress(targets: list[Any], settings: Settings, quiet: bool) -> Ru
             bar.update(task, completed=done, total=total)
             show(page)
 
-        return run_audit(targets, settings, progress=tick)
+        return run_audit(targets, settings, progress=tick, should_stop=STOP.stopped)
 
 
 def select_targets(inv: Invocation) -> list[Any]:
@@ -309,7 +350,7 @@ def guarded(command: Callable[..., None]) -> Callable[..., None]:
             sys.exit(EXIT_TOOL_ERROR)
         except (click.ClickException, click.exceptions.Exit, SystemExit, KeyboardInterrupt):
             raise
-        except Exception as exc:  # noqa: BLE001 - a bug must still exit 2, never look like "findings"
+        except Exception as exc:
             if os.environ.get("A11Y_DEBUG"):
                 raise
             err.print(f"a11y: internal error: {type(exc).__name__}: {escape(str(exc))} (set A11Y_DEBUG=1 for the traceback)")
@@ -353,6 +394,9 @@ def audit(ctx: click.Context, **params: Any) -> None:
     github_actions(run, Path(inv.out_dir))
     code = exit_code(run, policy)
     print_summary(run, code, policy)
+    if run.interrupted and STOP.exit_code:
+        out.print(f"interrupted: {len(run.pages)} of {len(targets)} pages audited; the report is marked interrupted")
+        sys.exit(STOP.exit_code)
     sys.exit(code)
 
 

@@ -41,12 +41,21 @@ class BrowserInfo:
     version: str
 
 
-def audit(targets: Sequence[str | Target], settings: Settings | None = None, progress: ProgressCallback | None = None) -> RunResult:
-    """Audit every target and return the run's result. Blocking; safe to call from any process."""
-    return asyncio.run(audit_async(targets, settings or Settings(), progress))
+StopCheck = Callable[[], bool]
 
 
-async def audit_async(targets: Sequence[str | Target], settings: Settings, progress: ProgressCallback | None = None) -> RunResult:
+def audit(targets: Sequence[str | Target], settings: Settings | None = None, progress: ProgressCallback | None = None,
+          should_stop: StopCheck | None = None) -> RunResult:
+    """Audit every target and return the run's result. Blocking; safe to call from any process.
+
+    ``should_stop`` is polled: once it returns True no new page is started, pages in flight are
+    abandoned, and the result holds the pages done so far with ``interrupted`` set.
+    """
+    return asyncio.run(audit_async(targets, settings or Settings(), progress, should_stop))
+
+
+async def audit_async(targets: Sequence[str | Target], settings: Settings, progress: ProgressCallback | None = None,
+                      should_stop: StopCheck | None = None) -> RunResult:
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     clock = time.perf_counter()
     resolved = _resolve(targets)
@@ -54,12 +63,48 @@ async def audit_async(targets: Sequence[str | Target], settings: Settings, progr
     async with AsyncExitStack() as stack:
         urls = _serve_local(resolved, stack)
         playwright = await stack.enter_async_context(async_playwright())
-        browser = await playwright.chromium.launch(executable_path=choice.path, args=launch_args(), headless=True)
-        stack.push_async_callback(browser.close)
+        host = BrowserHost(playwright, choice)
+        stack.push_async_callback(host.close)
+        browser = await host.get()
         catalog = parse_rules(await axe_rule_catalog(browser))
-        pages = await _audit_all(browser, resolved, urls, settings, catalog, progress)
+        pages, interrupted = await _audit_all(host, resolved, urls, settings, catalog, progress, should_stop or (lambda: False))
         info = BrowserInfo(choice.path, browser.version)
-    return RunResult(pages=pages, tool=_tool_info(settings, info, choice), started=started_at, duration_s=time.perf_counter() - clock)
+    tool = _tool_info(settings, info, choice)
+    if host.restarts:
+        tool["browser_restarts"] = host.restarts
+    return RunResult(pages=pages, tool=tool, started=started_at, duration_s=time.perf_counter() - clock, interrupted=interrupted)
+
+
+class BrowserHost:
+    """The run's one browser, relaunched when it dies mid-run (killed, crashed, out of memory)."""
+
+    def __init__(self, playwright: Any, choice: BrowserChoice) -> None:
+        self.playwright = playwright
+        self.choice = choice
+        self.browser: Browser | None = None
+        self.generation = 0
+        self.restarts = 0
+        self._lock = asyncio.Lock()
+
+    @property
+    def alive(self) -> bool:
+        return self.browser is not None and self.browser.is_connected()
+
+    async def get(self) -> Browser:
+        async with self._lock:
+            if not self.alive:
+                if self.browser is not None:
+                    self.restarts += 1
+                self.browser = await self.playwright.chromium.launch(executable_path=self.choice.path, args=launch_args(), headless=True)
+                self.generation += 1
+            return self.browser  # type: ignore[return-value]
+
+    async def close(self) -> None:
+        if self.alive:
+            try:
+                await asyncio.wait_for(self.browser.close(), timeout=20)  # type: ignore[union-attr]
+            except (asyncio.TimeoutError, PlaywrightError):
+                pass
 
 
 def _resolve(targets: Sequence[str | Target]) -> list[Target]:
@@ -86,46 +131,82 @@ def _serve_local(targets: list[Target], stack: AsyncExitStack) -> dict[Target, s
     return urls
 
 
-async def _audit_all(browser: Browser, targets: list[Target], urls: dict[Target, str], settings: Settings,
-                     catalog: dict[str, AxeRule], progress: ProgressCallback | None) -> list[PageResult]:
-    """Pages in parallel over a pool of tabs; results come back in the order of the targets."""
+async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target, str], settings: Settings,
+                     catalog: dict[str, AxeRule], progress: ProgressCallback | None, should_stop: StopCheck) -> tuple[list[PageResult], bool]:
+    """Pages in parallel over a pool of tabs; results in the order of the targets.
+
+    A page in flight when the browser died is retried once in a new browser. Returns the pages
+    done and whether the run was interrupted.
+    """
     axe_options = run_options(settings.axe_tags(), settings.disabled_rules)
     queue: asyncio.Queue[int] = asyncio.Queue()
     for index in range(len(targets)):
         queue.put_nowait(index)
     results: list[PageResult | None] = [None] * len(targets)
+    retried: set[int] = set()
+    in_flight = 0
     done = 0
     host_gates: dict[str, asyncio.Semaphore] = {}
 
     def host_gate(url: str) -> asyncio.Semaphore | None:
         """--max-per-host: at most N pages of one remote host at once."""
-        host = urlsplit(url).netloc
-        if not settings.max_per_host or not host or host.startswith("127.0.0.1"):
+        host_name = urlsplit(url).netloc
+        if not settings.max_per_host or not host_name or host_name.startswith("127.0.0.1"):
             return None
-        return host_gates.setdefault(host, asyncio.Semaphore(settings.max_per_host))
+        return host_gates.setdefault(host_name, asyncio.Semaphore(settings.max_per_host))
+
+    async def audit_one(worker: PageWorker, index: int) -> PageResult:
+        target = targets[index]
+        gate = host_gate(urls.get(target, ""))
+        if gate is None:
+            return await audit_target(worker, target, urls.get(target, ""), settings, axe_options, catalog)
+        async with gate:
+            return await audit_target(worker, target, urls.get(target, ""), settings, axe_options, catalog)
 
     async def work() -> None:
-        nonlocal done
-        worker = PageWorker(browser, settings)
+        nonlocal done, in_flight
+        worker = PageWorker(host, settings)
         try:
-            while not queue.empty():
-                index = queue.get_nowait()
-                target = targets[index]
-                gate = host_gate(urls.get(target, ""))
-                if gate is None:
-                    results[index] = await audit_target(worker, target, urls.get(target, ""), settings, axe_options, catalog)
-                else:
-                    async with gate:
-                        results[index] = await audit_target(worker, target, urls.get(target, ""), settings, axe_options, catalog)
+            while not should_stop():
+                try:
+                    index = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    if in_flight == 0:
+                        return
+                    await asyncio.sleep(0.05)  # a page in flight may still come back for a retry
+                    continue
+                in_flight += 1
+                generation = host.generation
+                try:
+                    result = await audit_one(worker, index)
+                finally:
+                    in_flight -= 1
+                if result.status == "error" and index not in retried and (not host.alive or host.generation != generation):
+                    retried.add(index)  # the browser died under this page: once more, in a new one
+                    await worker.discard()
+                    queue.put_nowait(index)
+                    continue
+                results[index] = result
                 done += 1
                 if progress:
-                    progress(results[index], done, len(targets))  # type: ignore[arg-type]
+                    progress(result, done, len(targets))
         finally:
             await worker.discard()
 
-    workers = min(max(1, settings.concurrency), max(1, len(targets)))
-    await asyncio.gather(*(work() for _ in range(workers)))
-    return [r for r in results if r is not None]
+    async def watch(tasks: list[asyncio.Task[None]]) -> None:
+        while not all(t.done() for t in tasks):
+            if should_stop():
+                for task in tasks:
+                    task.cancel()
+                return
+            await asyncio.sleep(0.1)
+
+    tasks = [asyncio.create_task(work()) for _ in range(min(max(1, settings.concurrency), max(1, len(targets))))]
+    watcher = asyncio.create_task(watch(tasks))
+    await asyncio.gather(*tasks, return_exceptions=True)
+    watcher.cancel()
+    interrupted = should_stop() and any(r is None for r in results)
+    return [r for r in results if r is not None], bool(interrupted)
 
 
 async def audit_target(worker: PageWorker, target: Target, url: str, settings: Settings,
@@ -143,10 +224,16 @@ async def audit_target(worker: PageWorker, target: Target, url: str, settings: S
     except asyncio.TimeoutError:
         await worker.discard()
         return _failed(page, f"page did not respond within {budget:g} s (a script may be stuck)")
+    except asyncio.CancelledError:
+        await asyncio.shield(worker.discard())
+        raise
     except PlaywrightError as exc:
         await worker.discard()
         return _failed(page, f"browser error: {str(exc).splitlines()[0][:160]}")
-    return await asyncio.to_thread(build_page_result, page, rendered, settings, catalog)
+    try:
+        return await asyncio.to_thread(build_page_result, page, rendered, settings, catalog)
+    except Exception as exc:  # noqa: BLE001 - one page's bad data must not stop the run
+        return _failed(page, f"could not analyse the rendered page ({type(exc).__name__}: {str(exc)[:120]})")
 
 
 def _failed(page: PageResult, cause: str) -> PageResult:

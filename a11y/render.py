@@ -145,9 +145,12 @@ class PageWorker:
     crashed, closed or wedged is thrown away and the next page gets a fresh one.
     """
 
-    def __init__(self, browser: Browser, settings: Settings) -> None:
-        self.browser = browser
+    RECYCLE_AFTER = 50  # pages per tab before a fresh one, so memory stays flat over long runs
+
+    def __init__(self, host: Any, settings: Settings) -> None:
+        self.host = host  # engine.BrowserHost: hands out the live browser, relaunching a dead one
         self.settings = settings
+        self.pages_done = 0
         self.context: BrowserContext | None = None
         self.page: Page | None = None
         self.cdp: CDPSession | None = None
@@ -166,7 +169,9 @@ class PageWorker:
 
     async def _open(self) -> None:
         viewport = {"width": self.settings.viewport.width, "height": self.settings.viewport.height}
-        self.context = await self.browser.new_context(viewport=viewport, accept_downloads=False, service_workers="block",
+        browser = await self.host.get()
+        self.pages_done = 0
+        self.context = await browser.new_context(viewport=viewport, accept_downloads=False, service_workers="block",
                                                       extra_http_headers=dict(self.settings.headers) or None)
         if self.settings.block_external:
             await self.context.route("**/*", self._route)
@@ -182,12 +187,13 @@ class PageWorker:
 
     async def prepare(self, url: str) -> Page:
         """A clean tab for ``url``: fresh after a failure, else the same one with storage cleared."""
-        if self.broken or self.page is None or self.page.is_closed():
+        if self.broken or self.page is None or self.page.is_closed() or self.pages_done >= self.RECYCLE_AFTER:
             await self.discard()
             await self._open()
         else:
             await self._clear_state()
         self._reset_page_state(url)
+        self.pages_done += 1
         await self._add_cookies(url)
         return self.page  # type: ignore[return-value]
 

@@ -189,7 +189,7 @@ class Snapshot:
     def _unique(self, selector: str) -> bool:
         try:
             return len(self.soup.select(selector, limit=2)) == 1
-        except Exception:
+        except Exception:  # noqa: BLE001 - soupsieve rejects some exotic names
             return False
 
     def box(self, tag: Tag) -> dict[str, float] | None:

@@ -134,7 +134,8 @@ def test_pull_request_gate_with_baseline(repo: Path, run_cli) -> None:
     assert location["region"]["startLine"] == expected_line
 
     # Fixing the story's image turns its baseline entry into "fixed"; the new one still fails.
-    (repo / "site" / "story.html").write_text((repo / "site" / "story.html").read_text().replace('src="hero.jpg"', 'src="hero.jpg" alt="Waves over the seawall"'))
+    story_file = repo / "site" / "story.html"
+    story_file.write_text(story_file.read_text().replace('src="hero.jpg"', 'src="hero.jpg" alt="Waves over the seawall"'))
     fixed = run_cli("audit", "site", "--baseline", "reports/baseline.json", *common, cwd=repo)
     report = json.loads((repo / "reports" / "report.json").read_text())
     assert [e["rule"] for e in report["baseline_fixed"]] == ["image-alt"]

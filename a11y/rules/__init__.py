@@ -96,7 +96,7 @@ class Rule:
 
     @property
     def tags(self) -> list[str]:
-        tags = ["a11y", self.meta.family] + list(self.meta.tags)
+        tags = ["a11y", self.meta.family, *self.meta.tags]
         tags += ["best-practice"] if self.meta.best_practice else ["wcag" + c.replace(".", "") for c in self.meta.wcag]
         return [t for t in tags if t]
 
