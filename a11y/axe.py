@@ -46,7 +46,8 @@ def wcag_from_tags(tags: list[str]) -> list[str]:
 def run_options(tags: list[str], disabled: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
     """Explicit axe options: never rely on a wrapper's defaults (they trim result types)."""
     options: dict[str, Any] = {
-        "runOnly": {"type": "tag", "values": tags},
+        # a11y-internal: our rule that records accessible names while axe's tree exists (js/names.js)
+        "runOnly": {"type": "tag", "values": [*tags, "a11y-internal"]},
         "resultTypes": RESULT_TYPES,
         "elementRef": False,
         "selectors": True,
@@ -74,10 +75,12 @@ class AxeRule:
 
 
 def parse_rules(raw: list[dict[str, Any]], impacts: dict[str, str] | None = None) -> dict[str, AxeRule]:
-    """``axe.getRules()`` output -> rule metadata keyed by id."""
+    """``axe.getRules()`` output -> rule metadata keyed by id (our internal rule left out)."""
     rules = {}
     for item in raw:
         rule_id = item["ruleId"]
+        if "a11y-internal" in item.get("tags", []):
+            continue
         rules[rule_id] = AxeRule(
             id=rule_id,
             help=item.get("help", ""),
@@ -116,6 +119,8 @@ def findings_from_results(results: dict[str, Any], catalog: dict[str, AxeRule], 
     findings: list[Finding] = []
     for key, outcome in (("violations", "violation"), ("incomplete", "needs-review")):
         for rule in results.get(key, []):
+            if "a11y-internal" in rule.get("tags", []):
+                continue
             meta = catalog.get(rule["id"])
             tags = list(rule.get("tags", []))
             for node in rule.get("nodes", []):
@@ -142,5 +147,7 @@ def applied_rules(results: dict[str, Any]) -> dict[str, int]:
     applied: dict[str, int] = {}
     for key in ("violations", "incomplete", "passes"):
         for rule in results.get(key, []):
+            if "a11y-internal" in rule.get("tags", []):
+                continue
             applied[rule["id"]] = applied.get(rule["id"], 0) + max(1, len(rule.get("nodes", [])))
     return applied

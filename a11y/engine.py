@@ -26,12 +26,13 @@ from .browser import BrowserChoice, find_browser, launch_args
 from .fingerprint import assign_fingerprints
 from .model import PageResult, RunResult
 from .render import PageFailed, PageWorker, Rendered, axe_rule_catalog, render_page
-from .rules import run_rules
+from .rules import RulesOutcome, run_rules
 from .server import PageServer
 from .settings import Settings
 from .snapshot import Snapshot
 from .targets import Target, resolve_targets
 
+MAX_RULES_HTML = 8_000_000  # characters of rendered HTML our Python rules will parse
 ProgressCallback = Callable[[PageResult, int, int], None]
 
 
@@ -222,8 +223,9 @@ async def audit_target(worker: PageWorker, target: Target, url: str, settings: S
     except PageFailed as exc:
         return _failed(page, str(exc))
     except asyncio.TimeoutError:
+        phase = worker.phase
         await worker.discard()
-        return _failed(page, f"page did not respond within {budget:g} s (a script may be stuck)")
+        return _failed(page, f"gave up after {budget:g} s while {phase} (a script may be stuck, or the page is very large)")
     except asyncio.CancelledError:
         await asyncio.shield(worker.discard())
         raise
@@ -257,7 +259,13 @@ def build_page_result(page: PageResult, rendered: Rendered, settings: Settings, 
         box = snapshot.target_boxes.get(f'"{finding.target}"') if " |> " not in finding.target else None
         if box and (box[2] or box[3]):
             finding.box = {"x": box[0], "y": box[1], "width": box[2], "height": box[3]}
-    outcome = run_rules(snapshot, settings.disabled_rules, settings.rule_options)
+    if len(snapshot.html) > MAX_RULES_HTML:
+        # html5lib is pure Python: a page this large would hold the run for minutes.
+        page.warnings.append(f"publishing rules skipped: the rendered page is {len(snapshot.html) / 1e6:.0f} MB "
+                             f"(limit {MAX_RULES_HTML / 1e6:.0f} MB); axe-core results only")
+        outcome = RulesOutcome([], {}, 0.0)
+    else:
+        outcome = run_rules(snapshot, settings.disabled_rules, settings.rule_options)
     findings.extend(outcome.findings)
     page.applied = {**applied_rules(rendered.axe_results), **outcome.applied}
     page.findings = sorted(findings, key=lambda f: f.sort_key())

@@ -23,6 +23,8 @@ from .axe import GET_RULES_JS, axe_source
 from .settings import Settings
 
 WORLD = "a11y"
+INTERNAL_TAG = "a11y-internal"
+NAMES_ONLY = {"runOnly": {"type": "rule", "values": ["a11y-accessible-names"]}, "resultTypes": ["violations"], "selectors": False}
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -46,6 +48,10 @@ class Rendered:
     frames_skipped: int = 0
 
 
+def names_js() -> str:
+    return resources.files("a11y").joinpath("js/names.js").read_text(encoding="utf-8")
+
+
 def snapshot_js() -> str:
     return resources.files("a11y").joinpath("js/snapshot.js").read_text(encoding="utf-8")
 
@@ -62,6 +68,7 @@ class IsolatedWorld:
             created = await self.cdp.send("Page.createIsolatedWorld", {"frameId": frame_id, "worldName": WORLD, "grantUniveralAccess": True})
             context_id = created["executionContextId"]
             await self._evaluate(context_id, axe_source() + "\n;0", by_value=True)
+            await self._evaluate(context_id, names_js() + "\n;0", by_value=True)
             self._contexts[frame_id] = context_id
         return self._contexts[frame_id]
 
@@ -160,6 +167,8 @@ class PageWorker:
 
     def _reset_page_state(self, url: str) -> None:
         self.url = url
+        self.phase = "loading the page"  # said in the error when a page runs out of time
+        self.document_status: tuple[int, str, str | None] | None = None
         self.own_host = urlsplit(url).netloc
         self.warnings: list[str] = []
         self.closed_itself = False
@@ -181,6 +190,7 @@ class PageWorker:
         page.on("close", lambda _page: setattr(self, "closed_itself", True))
         page.on("crash", lambda _page: setattr(self, "crashed", True))
         page.on("framenavigated", lambda frame: self.navigations.append(frame.url) if frame == page.main_frame else None)
+        page.on("response", self._on_response)
         self.page = page
         self.cdp = await self.context.new_cdp_session(page)
         self.broken = False
@@ -217,6 +227,14 @@ class PageWorker:
         else:
             self.blocked.add(f"{parts.scheme}://{parts.netloc}")
             await route.abort("blockedbyclient")
+
+    def _on_response(self, response: Response) -> None:
+        """Remember the main document's status: Chromium hides empty error responses behind net errors."""
+        try:
+            if response.request.is_navigation_request() and response.frame == self.page.main_frame:  # type: ignore[union-attr]
+                self.document_status = (response.status, response.status_text, response.headers.get("retry-after"))
+        except PlaywrightError:
+            pass
 
     def _spawn(self, awaitable: Any) -> None:
         task = asyncio.ensure_future(awaitable)
@@ -269,13 +287,22 @@ def retry_after_seconds(header: str | None, default: float = 2.0) -> float:
     return max(0.0, min(seconds, MAX_RETRY_WAIT_S))
 
 
-async def _goto_with_retries(page: Page, url: str, settings: Settings) -> Response | None:
+async def _goto_with_retries(worker: PageWorker, page: Page, url: str, settings: Settings) -> Response | None:
     """Navigate; on 429/503 wait as Retry-After says and try again, a bounded number of times."""
     for attempt in range(MAX_RETRIES + 1):
+        worker.document_status = None
         try:
             response = await page.goto(url, wait_until="load", timeout=settings.timeout_s * 1000)
         except PlaywrightError as exc:
-            raise _navigation_error(exc, settings.timeout_s) from None
+            if page.is_closed() or "crash" in str(exc).lower():
+                raise PageFailed("the browser's renderer crashed on this page") from None
+            status = worker.document_status
+            if status is None or status[0] < 400:
+                raise _navigation_error(exc, settings.timeout_s) from None
+            if status[0] not in RETRY_STATUSES or attempt == MAX_RETRIES:
+                raise PageFailed(f"HTTP {status[0]} {status[1]}".strip()) from None
+            await asyncio.sleep(retry_after_seconds(status[2]))
+            continue
         if response is None or response.status not in RETRY_STATUSES or attempt == MAX_RETRIES:
             return response
         await asyncio.sleep(retry_after_seconds(response.headers.get("retry-after")))
@@ -324,7 +351,7 @@ async def render_page(worker: PageWorker, url: str, settings: Settings, axe_opti
 async def _render(worker: PageWorker, url: str, settings: Settings, axe_options: dict[str, Any]) -> Rendered:
     page = await worker.prepare(url)
     started = time.perf_counter()
-    response = await _goto_with_retries(page, url, settings)
+    response = await _goto_with_retries(worker, page, url, settings)
     _check_response(response, url)
     await _settle(page, settings.settle_ms)
     loaded_url = page.url
@@ -335,11 +362,14 @@ async def _render(worker: PageWorker, url: str, settings: Settings, axe_options:
     world = IsolatedWorld(worker.cdp)
     top = await main_frame_id(worker.cdp)
     started = time.perf_counter()
-    results, skipped = await run_axe(world, top, axe_options) if settings.run_axe else ({}, 0)
+    worker.phase = "running axe-core"
+    # With axe off, axe still runs its internal rule that records accessible names.
+    results, skipped = await run_axe(world, top, axe_options if settings.run_axe else NAMES_ONLY)
     axe_s = time.perf_counter() - started
     targets = sorted({json.dumps(node["target"][0]) for key in ("violations", "incomplete") for rule in results.get(key, [])
                       for node in rule["nodes"] if len(node.get("target", [])) == 1})
-    snap = await world.call(top, snapshot_js(), [json.loads(t) for t in targets])
+    worker.phase = "taking the snapshot"
+    snap = json.loads(await world.call(top, snapshot_js(), [json.loads(t) for t in targets]))
     _check_still_here(worker, url)
     screenshot = await _screenshot(page) if settings.screenshots else None
     warnings = list(worker.warnings)

@@ -1,0 +1,160 @@
+"""``report.md``: a summary fit for a pull-request comment.
+
+Totals, the pages that could not be audited, the rules that fail most and the worst findings
+with their page and selector. GitHub refuses comments over 65,536 characters, so the report
+stays under :data:`SIZE_LIMIT`: when the full version is too long it drops the links and then
+rows until it fits, and says how many findings it left out.
+
+Page data (titles, selectors, messages) is hostile Markdown: it goes into code spans or is
+escaped so it can neither break the tables, inject HTML or links, nor @-mention anyone.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..fingerprint import page_key
+from ..model import IMPACT_RANK, IMPACTS, Finding, PageResult, RunResult
+from . import write_atomic
+
+SIZE_LIMIT = 60_000  # characters; GitHub's comment limit is 65,536
+MAX_FINDINGS = 50
+MAX_RULES = 15
+TEXT_LIMIT = 160
+# Backslash-escapable punctuation that means something to CommonMark/GFM inline or in tables.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&$])")
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|\b(www)(\.)")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+
+
+def collapse(text: str | None, limit: int = TEXT_LIMIT) -> str:
+    """One line, at most ``limit`` characters (cut with …)."""
+    flat = re.sub(r"\s+", " ", text or "").strip()
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def md_text(text: str | None, limit: int = TEXT_LIMIT) -> str:
+    """Plain text that renders as itself: no markup, no HTML, no autolinks, no mentions."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", collapse(text, limit))
+    escaped = _AUTOLINK.sub(lambda m: "\\:" if m.group(1) else f"{m.group(2)}\\.", escaped)
+    return _MENTION.sub("@\u2060", escaped)
+
+
+def md_code(text: str | None, limit: int = TEXT_LIMIT) -> str:
+    """An inline code span for a table cell: its fence outgrows any backtick run inside."""
+    flat = collapse(text, limit).replace("|", "\\|")
+    if not flat:
+        return ""
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+def md_link(text: str, url: str) -> str:
+    """A link only to our own http(s) documentation; else the escaped text."""
+    parts = urlsplit(url or "")
+    if parts.scheme != "https" or not parts.hostname or any(c in url for c in " ()<>\"'"):
+        return md_text(text)
+    return f"[{md_text(text)}]({url})"
+
+
+def worst_findings(run: RunResult) -> list[tuple[PageResult, Finding]]:
+    """Violations first, then findings that need review; the highest impact first in each."""
+    open_findings = [(p, f) for p, f in run.findings() if f.status in ("violation", "needs-review")]
+    return sorted(open_findings, key=lambda pf: (pf[1].status != "violation", IMPACT_RANK.get(pf[1].impact, 9), pf[1].rule, page_key(pf[0]), pf[1].target))
+
+
+class MarkdownReporter:
+    name = "md"
+    filename = "report.md"
+
+    def render(self, run: RunResult) -> str:
+        """The fullest version that fits: with links; else link-free; else link-free with fewer rows."""
+        text = self._render(run, True, MAX_FINDINGS)
+        rows = MAX_FINDINGS
+        while len(text) > SIZE_LIMIT and rows >= 0:
+            text = self._render(run, False, rows)
+            rows = rows - 10 if rows > 10 else rows - 1
+        return text if len(text) <= SIZE_LIMIT else text[: SIZE_LIMIT - 2].rstrip() + "…\n"
+
+    def write(self, run: RunResult, out_dir: Path) -> Path:
+        return write_atomic(out_dir / self.filename, self.render(run))
+
+    def _render(self, run: RunResult, links: bool, max_rows: int) -> str:
+        parts = [self._totals(run), self._errors(run), self._rules(run, links), self._findings(run, max_rows), self._footer(run)]
+        return "\n".join(part for part in parts if part).rstrip("\n") + "\n"
+
+    def _totals(self, run: RunResult) -> str:
+        s = run.summary()
+        verdict = "✅ No violations" if not s["violations"] else f"❌ {s['violations']} violation{'s' if s['violations'] != 1 else ''}"
+        lines = [
+            "## Accessibility report",
+            "",
+            f"{verdict} on {s['pages']} page{'s' if s['pages'] != 1 else ''} · {s['needs_review']} need review · "
+            f"{s['waived']} waived or false positive · {s['errors']} page{'s' if s['errors'] != 1 else ''} could not be audited",
+            "",
+            "| Impact | Violations |",
+            "| --- | ---: |",
+        ]
+        lines += [f"| {impact} | {s['by_impact'].get(impact, 0)} |" for impact in IMPACTS]
+        return "\n".join(lines) + "\n"
+
+    def _errors(self, run: RunResult) -> str:
+        failed = [p for p in run.pages if p.status == "error"]
+        if not failed:
+            return ""
+        lines = ["### Pages that could not be audited", ""]
+        for page in failed[:20]:
+            lines.append(f"- {md_code(page_key(page), 120)}: {md_text(page.error, 200)}")
+        if len(failed) > 20:
+            lines.append(f"- … and {len(failed) - 20} more")
+        return "\n".join(lines) + "\n"
+
+    def _rules(self, run: RunResult, links: bool) -> str:
+        counts: dict[str, list[int]] = {}
+        pages: dict[str, set[str]] = {}
+        helps: dict[str, tuple[str, str]] = {}
+        for page, finding in run.findings():
+            if finding.status not in ("violation", "needs-review"):
+                continue
+            row = counts.setdefault(finding.rule, [0, 0])
+            row[0 if finding.status == "violation" else 1] += 1
+            pages.setdefault(finding.rule, set()).add(page_key(page))
+            helps.setdefault(finding.rule, (finding.help, finding.help_url))
+        if not counts:
+            return ""
+        ordered = sorted(counts, key=lambda r: (-counts[r][0], -counts[r][1], r))
+        lines = ["### Rules that fail most", "", "| Rule | What it checks | Violations | Needs review | Pages |", "| --- | --- | ---: | ---: | ---: |"]
+        for rule in ordered[:MAX_RULES]:
+            help_text, url = helps[rule]
+            name = md_link(rule, url) if links else md_code(rule)
+            lines.append(f"| {name} | {md_text(help_text, 100)} | {counts[rule][0]} | {counts[rule][1]} | {len(pages[rule])} |")
+        if len(ordered) > MAX_RULES:
+            lines.append(f"\n… and {len(ordered) - MAX_RULES} more rules.")
+        return "\n".join(lines) + "\n"
+
+    def _findings(self, run: RunResult, max_rows: int) -> str:
+        worst = worst_findings(run)
+        if not worst:
+            return ""
+        lines = ["### Worst findings", ""]
+        if max_rows > 0:
+            lines += ["| Impact | Status | Rule | Page | Selector | Message |", "| --- | --- | --- | --- | --- | --- |"]
+            for page, finding in worst[:max_rows]:
+                lines.append(f"| {finding.impact} | {finding.status} | {md_code(finding.rule, 60)} | {md_code(page_key(page), 80)} | "
+                             f"{md_code(finding.target, 100)} | {md_text(finding.message)} |")
+        left = len(worst) - min(max_rows, len(worst))
+        if left > 0:
+            lines.append(f"\n… and {left} more finding{'s' if left != 1 else ''}: see report.html for all of them.")
+        return "\n".join(lines) + "\n"
+
+    def _footer(self, run: RunResult) -> str:
+        tool = run.tool or {}
+        return (f"<sub>{md_text(str(tool.get('name', 'a11y')))} {md_text(str(tool.get('version', '')))}, axe-core "
+                f"{md_text(str(tool.get('axe', '')))}, standard {md_text(str(tool.get('standard', '')))}</sub>\n")
+
+
+REPORTER = MarkdownReporter()
