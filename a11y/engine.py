@@ -23,6 +23,7 @@ from playwright.async_api import Error as PlaywrightError
 from . import __version__
 from .axe import AxeRule, applied_rules, axe_version, findings_from_results, parse_rules, run_options
 from .browser import BrowserChoice, find_browser, launch_args
+from .criteria import rule_criteria_for
 from .fingerprint import assign_fingerprints
 from .model import PageResult, RunResult
 from .render import PageFailed, PageWorker, Rendered, axe_rule_catalog, render_page
@@ -68,12 +69,14 @@ async def audit_async(targets: Sequence[str | Target], settings: Settings, progr
         stack.push_async_callback(host.close)
         browser = await host.get()
         catalog = parse_rules(await axe_rule_catalog(browser))
+        rule_criteria = rule_criteria_for(catalog, settings.axe_tags(), settings.disabled_rules, settings.run_axe)
         pages, interrupted = await _audit_all(host, resolved, urls, settings, catalog, progress, should_stop or (lambda: False))
         info = BrowserInfo(choice.path, browser.version)
     tool = _tool_info(settings, info, choice)
     if host.restarts:
         tool["browser_restarts"] = host.restarts
-    return RunResult(pages=pages, tool=tool, started=started_at, duration_s=time.perf_counter() - clock, interrupted=interrupted)
+    return RunResult(pages=pages, tool=tool, started=started_at, duration_s=time.perf_counter() - clock, interrupted=interrupted,
+                     rule_criteria=rule_criteria)
 
 
 class BrowserHost:

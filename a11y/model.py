@@ -156,6 +156,9 @@ class RunResult:
     baseline_fixed: list[dict[str, Any]] = field(default_factory=list)
     stale_reviews: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    # Rule id -> WCAG criteria it tests, for every rule that ran (axe's and ours): the criteria view
+    # tells "no automated failures" from "not tested" with it.
+    rule_criteria: dict[str, list[str]] = field(default_factory=dict)
 
     def findings(self) -> list[tuple[PageResult, Finding]]:
         return [(page, f) for page in self.pages for f in page.findings]

@@ -52,7 +52,8 @@ def apply_review(run: RunResult, decisions: dict[str, dict[str, Any]]) -> None:
             continue
         if entry["decision"] in ("pass", "fail") and finding.outcome != "needs-review":
             continue  # pass/fail only decide needs-review findings
-        finding.review = {"decision": entry["decision"], "note": entry.get("note", "")}
+        finding.review = {k: entry[k] for k in ("decision", "note", "date") if entry.get(k)}
+        finding.review.setdefault("note", "")
         used.add(finding.fingerprint)
     run.stale_reviews = [
         {"fingerprint": fp, **{k: v for k, v in entry.items() if k in ("decision", "note", "rule", "page", "target")}}

@@ -161,19 +161,27 @@ class Snapshot:
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
     def selector(self, tag: Tag) -> str:
-        """The shortest unique CSS selector we can build, preferring ids, as axe-core does."""
+        """The shortest unique CSS selector we can build, preferring ids, as axe-core does.
+
+        The path up to the nearest element with a unique id (or to ``body``) is unique by
+        construction; its last one to three steps are tried first, so at most three queries run
+        per finding, however deep the markup.
+        """
         steps: list[str] = []
         node: Tag | None = tag
-        while node is not None and node.name not in ("[document]",):
+        while node is not None:
             element_id = node.get("id")
             if isinstance(element_id, str) and _IDENT.match(element_id) and len(self.ids.get(element_id, [])) == 1:
                 steps.insert(0, f"#{element_id}")
                 break
             steps.insert(0, self._step(node))
-            candidate = " > ".join(steps)
-            if node.name in ("html", "body") or self._unique(candidate):
+            if node.name in ("html", "body"):
                 break
-            node = node.parent if isinstance(node.parent, Tag) else None
+            node = node.parent if isinstance(node.parent, Tag) and node.parent.name != "[document]" else None
+        for length in range(1, min(3, len(steps) - 1) + 1):
+            candidate = " > ".join(steps[-length:])
+            if self._unique(candidate):
+                return candidate
         return " > ".join(steps)
 
     def _step(self, node: Tag) -> str:
