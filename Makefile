@@ -27,7 +27,10 @@ bench: setup ## throughput and memory, printed
 	$(PY) scripts/bench.py
 
 corpus: setup ## publishing rules over ../shared/corpus (slow)
-	$(PY) -m pytest -m corpus -p no:cacheprovider
+	$(PY) -m pytest -m corpus -p no:cacheprovider -s tests/test_corpus.py
+
+fuzz: setup ## a longer fuzzing campaign than the suite's (hypothesis)
+	A11Y_FUZZ_EXAMPLES=$${A11Y_FUZZ_EXAMPLES:-2000} $(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider
 
 lint: setup
 	$(VENV)/bin/ruff check a11y tests scripts
