@@ -117,12 +117,71 @@ def plain_loop(urls: list[str], tags: list[str], browser_path: str | None) -> di
     return found
 
 
+def split_rss_kb(pid: int) -> tuple[int, int]:
+    """(the a11y Python process, everything below it: Playwright's driver and Chromium)."""
+    own = 0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                own = int(line.split()[1])
+    except OSError:
+        pass
+    return own, max(0, tree_rss_kb(pid) - own)
+
+
+def memory_run(folder: Path, out: Path, checkpoints: tuple[int, ...]) -> int:
+    """``a11y audit`` over many pages, peak RSS (a11y / browser) read at each checkpoint page."""
+    command = [sys.executable, "-m", "a11y", "audit", str(folder), "--format", "json", "--out", str(out), "--fail-on", "none"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peaks = [0, 0]
+    done = 0
+    marks: dict[int, tuple[int, int]] = {}
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            own, browser = split_rss_kb(process.pid)
+            with lock:
+                peaks[0], peaks[1] = max(peaks[0], own), max(peaks[1], browser)
+            stop.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    for line in process.stdout:  # type: ignore[union-attr]
+        if line.startswith(("✓", "●", "✗")):
+            done += 1
+            if done in checkpoints:
+                with lock:
+                    marks[done] = (peaks[0], peaks[1])
+    process.wait()
+    stop.set()
+    sampler.join()
+    seconds = time.perf_counter() - started
+    print(f"memory run: {done} pages in {seconds:.0f} s ({done / seconds:.2f} pages/s), exit {process.returncode}")
+    for page, (own, browser) in sorted(marks.items()):
+        print(f"  peak RSS up to page {page:4d}: a11y {own / 1024:6.0f} MB, Chromium {browser / 1024:6.0f} MB")
+    if len(marks) >= 2:
+        first, last = marks[min(marks)], marks[max(marks)]
+        for name, a, b in (("a11y", first[0], last[0]), ("Chromium", first[1], last[1])):
+            print(f"  growth page {min(marks)} -> {max(marks)}: {name} {100 * (b - a) / max(a, 1):+.1f}%")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="a11y throughput and memory benchmark")
     parser.add_argument("--pages", type=int, default=40, help="pages to audit (at least 30)")
     parser.add_argument("--corpus", action="store_true", help="use ../shared/corpus pages (external requests blocked)")
     parser.add_argument("--concurrency", type=int, default=None)
+    parser.add_argument("--memory", type=int, metavar="N", help="instead: audit N pages (e.g. 500) and report peak RSS growth")
     args = parser.parse_args()
+    if args.memory:
+        with tempfile.TemporaryDirectory(prefix="a11y-mem-") as tmp:
+            folder = Path(tmp) / "site"
+            folder.mkdir()
+            build_corpus(folder, args.memory, False)
+            return memory_run(folder, Path(tmp) / "out", (50, args.memory // 2, args.memory))
 
     from a11y.browser import find_browser
     from a11y.server import PageServer

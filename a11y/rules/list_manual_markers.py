@@ -82,6 +82,8 @@ def evaluate(page: Snapshot, list_tag: Tag, options: dict[str, Any]) -> Issue | 
     glyph, bulleted = _commonest_glyph(readings)
     if len(bulleted) >= 2 and len(bulleted) * 2 > len(items):
         return _typed_bullets(list_tag, len(items), glyph, bulleted, texts[bulleted[0]])
+    if list_tag.name != "ol":
+        return None  # typed numbers in a bulleted list: list-should-be-ordered says it, once
     run = max(find_runs([[m for m in r if m.kind == "ordinal"] for r in readings]), key=lambda r: r.size, default=None)
     if run is not None and run.size * 2 > len(items):
         return _typed_numbers(list_tag, len(items), run.markers, texts[run.start])
