@@ -1,10 +1,13 @@
 """Image alt text is only a placeholder word.
 
 What it does:
-    Flags any image exposed to assistive technology whose text alternative is only a generic
-    word or phrase: "image", "photo", "picture", "graphic", "img", "pic", "thumbnail",
-    "placeholder", "untitled", "alt", "alt text", "image of", or "spacer" on an image that is
-    not a spacer.
+    Flags any image exposed to assistive technology (``<img>``, ``<picture>``'s img,
+    ``role="img"``) whose text alternative is only a generic word or phrase: "image", "photo",
+    "picture", "graphic", "img", "pic", "thumbnail", "placeholder", "untitled", "alt",
+    "alt text", "image of", "spacer" on an image that is not a spacer, or an unfilled template
+    variable such as "{image_alt}" or "{{ alt }}". Images hidden from
+    assistive technology and tracking pixels are skipped. When the image has a caption, the
+    suggestion is an alt drawn from it.
 
 Why it matters:
     A screen reader already announces "image"; "image, photo" tells the listener nothing about
@@ -24,43 +27,50 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from bs4 import Tag
-
 from ..snapshot import Snapshot
 from . import Issue, RuleMeta
+from ._captions import Image, images, quote, src_names
 
 META = RuleMeta(
     id="alt-placeholder",
     impact="serious",
     wcag=("1.1.1",),
     help="Image alt text must describe the image, not be a placeholder word",
-    family="alt-text",
+    family="captions",
 )
 
 PLACEHOLDERS = {
-    "image", "images", "photo", "photos", "picture", "graphic", "img", "pic", "thumbnail", "thumb",
-    "placeholder", "untitled", "alt", "alt text", "alttext", "image of", "photo of", "picture of",
-    "spacer", "blank", "null", "none", "undefined", "logo image", "featured image", "main image",
-    "hero image", "image placeholder", "insert alt text", "alt tag",
+    "image", "images", "photo", "photos", "picture", "pictures", "graphic", "img", "pic", "thumbnail", "thumb",
+    "placeholder", "untitled", "alt", "alt text", "alttext", "image of", "photo of", "picture of", "spacer", "blank",
+    "null", "none", "undefined", "logo image", "featured image", "main image", "hero image", "image placeholder",
+    "insert alt text", "alt tag", "photograph", "untitled image", "no image", "default image", "image description",
 }
 
 
+# An unfilled template variable: "{other_image_alt}", "{{ alt }}", "%ALT%", "${alt}".
+TEMPLATE_VARIABLE = re.compile(r"^(?:\{\{?\s*[\w.-]+\s*\}?\}|%[\w.-]+%|\$\{[\w.-]+\})$")
+
+
 def _normalise(text: str) -> str:
-    return re.sub(r"[\s_\-.:;,!]+", " ", text).strip().lower()
+    return re.sub(r"[\s_\-.:;,!\[\]()]+", " ", text).strip().lower()
 
 
-def applicable(page: Snapshot) -> Iterable[Tag]:
-    for img in page.soup.find_all("img"):
-        if img.get("alt") and page.is_displayed(img) and not page.is_at_hidden(img):
-            yield img
+def applicable(page: Snapshot) -> Iterable[Image]:
+    for image in images(page):
+        if image.spoken:
+            yield image
 
 
-def evaluate(page: Snapshot, img: Tag, options: dict[str, Any]) -> Issue | None:
-    alt = str(img.get("alt", ""))
-    word = _normalise(alt)
-    if word not in PLACEHOLDERS:
+def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | None:
+    word = _normalise(image.name)
+    if word not in PLACEHOLDERS and not TEMPLATE_VARIABLE.match(image.name):
         return None
-    if word == "spacer" and "spacer" in str(img.get("src", "")).lower():
+    if word == "spacer" and any("spacer" in name.lower() for name in src_names(image.element)):
         return None
-    return Issue(img, f'Image alt text "{alt.strip()}" is a placeholder that says nothing about the image.',
-                 suggestion='Describe what the image shows, or use alt="" if it is purely decorative.')
+    message = f"The image's text alternative {quote(image.name)} is a placeholder that says nothing about what it shows."
+    suggested = image.caption.suggestion() if image.caption is not None else ""
+    if suggested:
+        suggestion = f'Describe the image, e.g. alt="{suggested}" (drawn from its caption).'
+    else:
+        suggestion = 'Describe what the image shows, or use alt="" if it is purely decorative.'
+    return Issue(image.element, message, suggestion=suggestion)

@@ -1,0 +1,65 @@
+"""Image alt text repeats its caption.
+
+What it does:
+    Flags an image exposed to assistive technology whose accessible name says the same as the
+    descriptive part of its caption: equal once case, spacing, punctuation, visually hidden
+    prefixes (BBC's "Image caption, ") and credits are set aside, or one contains the other and
+    they share at least 90% of their words. The caption is the figure's ``figcaption``, an
+    ``aria-describedby``/``aria-labelledby`` target, or a caption-like block next to the image.
+    Images hidden from assistive technology (``aria-hidden``, ``role="presentation"``) are
+    skipped: nobody hears their alt.
+
+Why it matters:
+    A screen reader reads the alt, then the caption: the listener hears the same sentence twice
+    and still learns nothing about what the photo looks like. Editors often paste the caption
+    into the alt field, and some CMSs copy it there automatically.
+
+Example:
+    <div class="wp-caption">
+      <img src="briefing.jpg" alt="Harbor master Luis Ortega briefs volunteers.">
+      <p class="wp-caption-text">Harbor master Luis Ortega briefs volunteers.</p>
+    </div>
+
+Use instead:
+    <img src="briefing.jpg" alt="A man in a yellow jacket points at a map as volunteers listen">
+    (the alt says what is seen; the caption says who and why)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..snapshot import Snapshot
+from . import Issue, RuleMeta
+from ._captions import Image, images, normalise, quote, same_words
+
+META = RuleMeta(
+    id="alt-duplicates-caption",
+    impact="minor",
+    wcag=("1.1.1",),
+    help="Image alt text should not repeat the caption",
+    family="captions",
+    best_practice=True,
+)
+
+
+def applicable(page: Snapshot) -> Iterable[Image]:
+    for image in images(page):
+        if image.caption is not None and image.spoken:
+            yield image
+
+
+def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | None:
+    caption = image.caption
+    if caption is None:
+        return None
+    readings = [caption.description, f"{caption.title} {caption.description}", caption.title]
+    if not any(text.strip() and same_words(image.name, text) for text in readings):
+        return None
+    message = f"The alt text {quote(image.name)} repeats the caption, so screen-reader users hear it twice."
+    suggested = caption.suggestion()
+    shorter = suggested and normalise(suggested) != normalise(image.name)
+    hint = f' (a shorter start from the caption: alt="{suggested}")' if shorter else ""
+    suggestion = f"Describe what the photo shows (people, place, action) instead of repeating the caption{hint}."
+    return Issue(image.element, message, suggestion=suggestion)
