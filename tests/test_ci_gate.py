@@ -130,7 +130,8 @@ def test_pull_request_gate_with_baseline(repo: Path, run_cli) -> None:
     assert len(results) == 1
     location = results[0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "site/clean.html"
-    expected_line = (repo / "site" / "clean.html").read_text().splitlines().index('<img src="new.png">') + 1
+    lines = (repo / "site" / "clean.html").read_text().splitlines()
+    expected_line = next(number for number, line in enumerate(lines, 1) if '<img src="new.png">' in line)
     assert location["region"]["startLine"] == expected_line
 
     # Fixing the story's image turns its baseline entry into "fixed"; the new one still fails.

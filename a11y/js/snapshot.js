@@ -3,7 +3,8 @@
 // document-order index on every element, and per element the facts only a browser knows.
 (axeTargets) => {
   const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]);
-  const NO_CONTENT = new Set(["script", "style"]);
+  // noscript content is text to a browser with scripting on: never elements for our rules
+  const NO_CONTENT = new Set(["script", "style", "noscript"]);
   // Accessible names were computed by axe-core's accname code during its run (see names.js),
   // so no second virtual tree is built here: on a 50,000-element page that costs seconds.
   const names = globalThis.__a11yNames || new Map();

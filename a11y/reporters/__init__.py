@@ -44,7 +44,8 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            # errors="replace": a lone surrogate from a hostile page must not cost the report
+            handle.write(data.encode("utf-8", errors="replace") if isinstance(data, str) else data)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

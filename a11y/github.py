@@ -1,0 +1,106 @@
+"""GitHub Actions: annotations on the source lines of findings, and the job's step summary.
+
+``annotations(run)`` gives workflow commands (``::error file=…,line=…,col=…,title=…::message``) that
+GitHub shows on the pull request's diff: error for critical/serious violations, warning for
+moderate/minor ones, notice for findings that need review. With a baseline, new findings come first;
+GitHub shows only so many per step, so the list is bounded and ends with a notice saying how many
+were left out. Everything comes from the audited page, so it is escaped as GitHub's toolkit does.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .model import IMPACT_RANK, Finding, PageResult, RunResult
+from .sourcemap import source_path
+
+COMMAND_FOR_IMPACT = {"critical": "error", "serious": "error", "moderate": "warning", "minor": "warning"}
+SUMMARY_LIMIT = 1024 * 1024  # GitHub rejects a step summary over 1 MiB
+ANNOTATED = ("violation", "needs-review")
+
+
+def escape_data(text: str) -> str:
+    """A command's message: ``%``, CR and LF encoded (GitHub's toolkit ``escapeData``)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A command's property value: as data, plus ``:`` and ``,`` (``escapeProperty``)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **properties: object) -> str:
+    """``::name key=value,…::message`` with properties in the given order; None values are left out."""
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def _command_for(finding: Finding) -> str:
+    if finding.status == "needs-review":
+        return "notice"
+    return COMMAND_FOR_IMPACT.get(finding.impact, "warning")
+
+
+def _file(page: PageResult, cwd: Path) -> str | None:
+    """The page's source path as the repository knows it (relative, forward slashes), else None."""
+    path = source_path(page, cwd)
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def annotation(page: PageResult, finding: Finding, cwd: Path) -> str:
+    spot = finding.source_location or {}
+    file = _file(page, cwd)
+    title = f"a11y {finding.rule} ({finding.impact})" + (" [new]" if finding.baseline == "new" else "")
+    lines = [finding.message or finding.help]
+    if finding.suggestion:
+        lines.append(f"Suggestion: {finding.suggestion}")
+    lines.append(f"Element: {finding.target}")
+    if file is None:
+        lines.append(f"Page: {page.url or page.key}")
+    if finding.help_url:
+        lines.append(f"More: {finding.help_url}")
+    return command(_command_for(finding), "\n".join(lines), file=file,
+                   line=spot.get("line") if file else None, col=spot.get("column") if file else None, title=title)
+
+
+def annotations(run: RunResult, limit: int = 50, cwd: Path | None = None) -> list[str]:
+    """Workflow commands for violations and needs-review findings, most important first, at most ``limit``."""
+    cwd = cwd or Path.cwd()
+    chosen = [(page, f) for page, f in run.findings() if f.status in ANNOTATED]
+    with_baseline = any(f.baseline for _, f in run.findings())
+
+    def priority(item: tuple[PageResult, Finding]) -> tuple[int, int, int]:
+        finding = item[1]
+        old = 1 if with_baseline and finding.baseline != "new" else 0
+        return old, ANNOTATED.index(finding.status), IMPACT_RANK.get(finding.impact, 9)
+
+    chosen.sort(key=priority)  # stable: pages and findings keep the run's order within a rank
+    lines = [annotation(page, finding, cwd) for page, finding in chosen[: max(0, limit)]]
+    left = len(chosen) - len(lines)
+    if left > 0:
+        lines.append(command("notice", f"{left} more accessibility finding(s) not annotated (limit {limit}); see the a11y report.",
+                             title="a11y: more findings"))
+    return lines
+
+
+def append_step_summary(markdown: str) -> None:
+    """Append Markdown to the job summary when ``$GITHUB_STEP_SUMMARY`` names a file; cut to GitHub's 1 MiB."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    text = markdown if markdown.endswith("\n") else markdown + "\n"
+    data = text.encode("utf-8")
+    if len(data) > SUMMARY_LIMIT:
+        note = b"\n\n_(summary cut to GitHub's 1 MiB limit; see the full report)_\n"
+        data = data[: SUMMARY_LIMIT - len(note)].decode("utf-8", errors="ignore").encode("utf-8") + note
+    try:
+        with open(target, "ab") as handle:
+            handle.write(data)
+    except OSError:
+        pass  # a summary we cannot write must not fail the audit; the reports are still written
