@@ -105,10 +105,15 @@ async def main_frame_id(cdp: CDPSession) -> str:
 
 
 async def run_axe(world: IsolatedWorld, top_frame: str, options: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """axe-core across the page and its frames with runPartial/finishRun (no in-page messaging).
+    """axe-core over the page and its frames. Returns the results and how many frames it could not audit.
 
-    Returns the results and how many frames could not be audited (cross-origin, gone).
+    A page without frames gets one ``axe.run`` call. With frames, each frame runs ``runPartial``
+    in its own isolated world and ``finishRun`` merges them (axe's frame messaging cannot reach
+    isolated worlds); partial results cross the protocol, so that path is kept for pages with frames.
     """
+    frames = await world.call(top_frame, "(o) => axe.utils.getFrameContexts(document, o).length", options)
+    if not frames:
+        return await world.call(top_frame, "(o) => axe.run(document, o)", options), 0
     skipped = 0
 
     async def partials(frame_id: str, context: Any) -> list[Any]:
@@ -168,7 +173,6 @@ class PageWorker:
     def _reset_page_state(self, url: str) -> None:
         self.url = url
         self.phase = "loading the page"  # said in the error when a page runs out of time
-        self.document_status: tuple[int, str, str | None] | None = None
         self.own_host = urlsplit(url).netloc
         self.warnings: list[str] = []
         self.closed_itself = False
@@ -190,7 +194,6 @@ class PageWorker:
         page.on("close", lambda _page: setattr(self, "closed_itself", True))
         page.on("crash", lambda _page: setattr(self, "crashed", True))
         page.on("framenavigated", lambda frame: self.navigations.append(frame.url) if frame == page.main_frame else None)
-        page.on("response", self._on_response)
         self.page = page
         self.cdp = await self.context.new_cdp_session(page)
         self.broken = False
@@ -228,13 +231,18 @@ class PageWorker:
             self.blocked.add(f"{parts.scheme}://{parts.netloc}")
             await route.abort("blockedbyclient")
 
-    def _on_response(self, response: Response) -> None:
-        """Remember the main document's status: Chromium hides empty error responses behind net errors."""
+    async def fetch_status(self, url: str) -> tuple[int, str, str | None] | None:
+        """The document's HTTP status, fetched again: Chromium hides empty error responses behind
+        net errors. Only asked after a failed navigation, so listening to every response (costly
+        in the Python client on every page) is not needed."""
         try:
-            if response.request.is_navigation_request() and response.frame == self.page.main_frame:  # type: ignore[union-attr]
-                self.document_status = (response.status, response.status_text, response.headers.get("retry-after"))
+            response = await self.context.request.get(url, timeout=10000, fail_on_status_code=False)  # type: ignore[union-attr]
         except PlaywrightError:
-            pass
+            return None
+        try:
+            return response.status, response.status_text, response.headers.get("retry-after")
+        finally:
+            await response.dispose()
 
     def _spawn(self, awaitable: Any) -> None:
         task = asyncio.ensure_future(awaitable)
@@ -290,18 +298,17 @@ def retry_after_seconds(header: str | None, default: float = 2.0) -> float:
 async def _goto_with_retries(worker: PageWorker, page: Page, url: str, settings: Settings) -> Response | None:
     """Navigate; on 429/503 wait as Retry-After says and try again, a bounded number of times."""
     for attempt in range(MAX_RETRIES + 1):
-        worker.document_status = None
         try:
             response = await page.goto(url, wait_until="load", timeout=settings.timeout_s * 1000)
         except PlaywrightError as exc:
             if page.is_closed() or "crash" in str(exc).lower():
                 raise PageFailed("the browser's renderer crashed on this page") from None
-            status = worker.document_status
-            if status is None or status[0] < 400:
+            status = await worker.fetch_status(url) if "ERR_HTTP_RESPONSE_CODE_FAILURE" in str(exc) else None
+            if status is None or attempt == MAX_RETRIES:
                 raise _navigation_error(exc, settings.timeout_s) from None
-            if status[0] not in RETRY_STATUSES or attempt == MAX_RETRIES:
+            if status[0] >= 400 and status[0] not in RETRY_STATUSES:
                 raise PageFailed(f"HTTP {status[0]} {status[1]}".strip()) from None
-            await asyncio.sleep(retry_after_seconds(status[2]))
+            await asyncio.sleep(retry_after_seconds(status[2]) if status[0] in RETRY_STATUSES else 0)
             continue
         if response is None or response.status not in RETRY_STATUSES or attempt == MAX_RETRIES:
             return response
