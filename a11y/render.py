@@ -295,8 +295,12 @@ def retry_after_seconds(header: str | None, default: float = 2.0) -> float:
     return max(0.0, min(seconds, MAX_RETRY_WAIT_S))
 
 
-async def _goto_with_retries(worker: PageWorker, page: Page, url: str, settings: Settings) -> Response | None:
-    """Navigate; on 429/503 wait as Retry-After says and try again, a bounded number of times."""
+async def _goto_with_retries(worker: PageWorker, page: Page, url: str, settings: Settings) -> tuple[Page, Response | None]:
+    """Navigate; on 429/503 wait as Retry-After says and try again, a bounded number of times.
+
+    Returns the tab the page finally loaded in: a retry after a failed navigation gets a fresh
+    tab, since Chromium may still be committing its error page in the old one.
+    """
     for attempt in range(MAX_RETRIES + 1):
         try:
             response = await page.goto(url, wait_until="load", timeout=settings.timeout_s * 1000)
@@ -309,11 +313,13 @@ async def _goto_with_retries(worker: PageWorker, page: Page, url: str, settings:
             if status[0] >= 400 and status[0] not in RETRY_STATUSES:
                 raise PageFailed(f"HTTP {status[0]} {status[1]}".strip()) from None
             await asyncio.sleep(retry_after_seconds(status[2]) if status[0] in RETRY_STATUSES else 0)
+            worker.broken = True
+            page = await worker.prepare(url)
             continue
         if response is None or response.status not in RETRY_STATUSES or attempt == MAX_RETRIES:
-            return response
+            return page, response
         await asyncio.sleep(retry_after_seconds(response.headers.get("retry-after")))
-    return None
+    return page, None
 
 
 def _check_response(response: Response | None, url: str) -> None:
@@ -358,7 +364,7 @@ async def render_page(worker: PageWorker, url: str, settings: Settings, axe_opti
 async def _render(worker: PageWorker, url: str, settings: Settings, axe_options: dict[str, Any]) -> Rendered:
     page = await worker.prepare(url)
     started = time.perf_counter()
-    response = await _goto_with_retries(worker, page, url, settings)
+    page, response = await _goto_with_retries(worker, page, url, settings)
     _check_response(response, url)
     await _settle(page, settings.settle_ms)
     loaded_url = page.url
