@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .files import read_schema_json
 from .fingerprint import page_key
 from .model import RunResult
 from .reporters import write_atomic
@@ -40,14 +41,7 @@ def write_baseline(run: RunResult, path: Path) -> Path:
 
 
 def load_baseline(path: Path) -> list[dict[str, Any]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BaselineError(f"{path}: cannot read baseline ({exc.strerror})") from None
-    except json.JSONDecodeError as exc:
-        raise BaselineError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
-    if not isinstance(data, dict) or data.get("schema") != BASELINE_SCHEMA or not isinstance(data.get("entries"), list):
-        raise BaselineError(f"{path}: not an a11y baseline (expected schema {BASELINE_SCHEMA!r} with 'entries')")
+    data = read_schema_json(path, BASELINE_SCHEMA, "entries", list, "baseline", BaselineError)
     if not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in data["entries"]):
         raise BaselineError(f"{path}: every baseline entry needs a 'fingerprint'")
     return data["entries"]

@@ -12,10 +12,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from .files import read_schema_json
 from .model import RunResult
 
 REVIEW_SCHEMA = "a11y-review/1"
@@ -27,14 +27,7 @@ class ReviewError(ValueError):
 
 
 def load_review(path: Path) -> dict[str, dict[str, str]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReviewError(f"{path}: cannot read review file ({exc.strerror})") from None
-    except json.JSONDecodeError as exc:
-        raise ReviewError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
-    if not isinstance(data, dict) or data.get("schema") != REVIEW_SCHEMA or not isinstance(data.get("decisions"), dict):
-        raise ReviewError(f"{path}: not an a11y review file (expected schema {REVIEW_SCHEMA!r} with 'decisions')")
+    data = read_schema_json(path, REVIEW_SCHEMA, "decisions", dict, "review file", ReviewError)
     decisions: dict[str, dict[str, str]] = {}
     for fingerprint, entry in data["decisions"].items():
         if not isinstance(entry, dict) or entry.get("decision") not in DECISIONS:
