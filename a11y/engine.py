@@ -270,6 +270,8 @@ def build_page_result(page: PageResult, rendered: Rendered, settings: Settings, 
     else:
         outcome = run_rules(snapshot, settings.disabled_rules, settings.rule_options)
     findings.extend(outcome.findings)
+    if not settings.keep_snapshots:
+        snapshot.release()
     page.applied = {**applied_rules(rendered.axe_results), **outcome.applied}
     page.findings = sorted(findings, key=lambda f: f.sort_key())
     page.timings = {"load_s": rendered.load_s, "axe_s": rendered.axe_s, "rules_s": outcome.seconds}

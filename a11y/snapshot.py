@@ -115,6 +115,15 @@ class Snapshot:
     def load(cls, path: Path) -> Snapshot:
         return cls.from_browser(json.loads(path.read_text(encoding="utf-8")))
 
+    def release(self) -> None:
+        """Free the parsed tree now: bs4 trees are reference cycles, which otherwise wait for the
+        cyclic collector and keep a long run's memory climbing."""
+        soup = self.__dict__.pop("soup", None)
+        if soup is not None:
+            soup.decompose()
+        for name in ("by_index", "ids"):
+            self.__dict__.pop(name, None)
+
     @cached_property
     def soup(self) -> BeautifulSoup:
         return BeautifulSoup(self.html, "html5lib")
