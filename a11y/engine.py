@@ -8,6 +8,7 @@ global state, no ``sys.exit``: the CLI and, later, a pytest plugin or a Dask wor
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
@@ -259,7 +260,8 @@ def build_page_result(page: PageResult, rendered: Rendered, settings: Settings, 
     page.page_size = {"width": snapshot.size[0], "height": snapshot.size[1]}
     findings = findings_from_results(rendered.axe_results, catalog)
     for finding in findings:
-        box = snapshot.target_boxes.get(f'"{finding.target}"') if " |> " not in finding.target else None
+        # keys are JSON.stringify'd selectors from the page: build the same text
+        box = snapshot.target_boxes.get(json.dumps(finding.target, ensure_ascii=False)) if " |> " not in finding.target else None
         if box and (box[2] or box[3]):
             finding.box = {"x": box[0], "y": box[1], "width": box[2], "height": box[3]}
     if len(snapshot.html) > MAX_RULES_HTML:

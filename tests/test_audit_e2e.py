@@ -47,6 +47,8 @@ def test_icon_blog_page_axe_findings_name_the_elements(pages_run) -> None:
     assert "4.1.2" in by_rule["button-name"][0].wcag
     assert by_rule["button-name"][0].act, "ACT rule ids come from axe.getRules()"
     assert any('href="/cart"' in f.html for f in by_rule["link-name"])
+    # selectors with quotes (svg[aria-labelledby="…"]) still get their element's box
+    assert all(f.box and f.box["width"] > 0 for f in page.findings if f.engine == "axe"), [f.target for f in page.findings if not f.box]
 
 
 def test_report_contract(pages_run, tmp_path: Path) -> None:
