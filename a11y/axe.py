@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
@@ -122,7 +123,13 @@ def findings_from_results(results: dict[str, Any], catalog: dict[str, AxeRule], 
             if "a11y-internal" in rule.get("tags", []):
                 continue
             meta = catalog.get(rule["id"])
-            tags = list(rule.get("tags", []))
+            # One list of interned strings per rule, shared by its findings: a long run keeps
+            # every finding for the report, and these repeat on every page.
+            tags = [sys.intern(t) for t in rule.get("tags", [])]
+            wcag = wcag_from_tags(tags)
+            act = list(meta.act) if meta else []
+            help_text = sys.intern(rule.get("help", ""))
+            help_url = sys.intern(re.sub(r"\?.*$", "", rule.get("helpUrl", "")))
             for node in rule.get("nodes", []):
                 html = re.sub(r"\s+", " ", node.get("html", ""))
                 findings.append(Finding(
@@ -130,14 +137,14 @@ def findings_from_results(results: dict[str, Any], catalog: dict[str, AxeRule], 
                     engine="axe",
                     outcome=outcome,  # type: ignore[arg-type]
                     impact=node.get("impact") or rule.get("impact") or (meta.impact if meta else "moderate"),
-                    wcag=wcag_from_tags(tags),
+                    wcag=wcag,
                     tags=tags,
-                    act=list(meta.act) if meta else [],
+                    act=act,
                     target=_target_text(node.get("target", [])),
                     html=html if len(html) <= html_limit else html[: html_limit - 1] + "…",
                     message=_message(node, rule),
-                    help=rule.get("help", ""),
-                    help_url=re.sub(r"\?.*$", "", rule.get("helpUrl", "")),
+                    help=help_text,
+                    help_url=help_url,
                 ))
     return findings
 

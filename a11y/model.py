@@ -18,7 +18,7 @@ IMPACT_RANK: dict[str, int] = {name: rank for rank, name in enumerate(IMPACTS)}
 REPORT_SCHEMA = "a11y-report/1"
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One problem on one element, from axe-core or from one of our rules."""
 
