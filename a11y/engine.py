@@ -8,6 +8,7 @@ global state, no ``sys.exit``: the CLI and, later, a pytest plugin or a Dask wor
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -34,6 +35,7 @@ from .settings import Settings
 from .snapshot import Snapshot
 from .targets import Target, resolve_targets
 
+GC_EVERY = 20  # pages between full garbage collections on long runs
 MAX_RULES_HTML = 8_000_000  # characters of rendered HTML our Python rules will parse
 ProgressCallback = Callable[[PageResult, int, int], None]
 
@@ -193,6 +195,8 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
                     continue
                 results[index] = result
                 done += 1
+                if done % GC_EVERY == 0:
+                    gc.collect()  # page trees and protocol payloads form cycles; free them in step
                 if progress:
                     progress(result, done, len(targets))
         finally:
