@@ -13,6 +13,9 @@ from .model import Finding
 
 _WCAG_TAG = re.compile(r"^wcag(\d)(\d)(\d{1,2})$")
 RESULT_TYPES = ["violations", "incomplete"]
+# Tag of our internal axe rule that records accessible names while axe's tree exists (js/names.js):
+# it runs with every audit and is left out of findings, the catalog and the applied rules.
+INTERNAL_TAG = "a11y-internal"
 
 
 @lru_cache(maxsize=1)
@@ -47,8 +50,7 @@ def wcag_from_tags(tags: list[str]) -> list[str]:
 def run_options(tags: list[str], disabled: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
     """Explicit axe options: never rely on a wrapper's defaults (they trim result types)."""
     options: dict[str, Any] = {
-        # a11y-internal: our rule that records accessible names while axe's tree exists (js/names.js)
-        "runOnly": {"type": "tag", "values": [*tags, "a11y-internal"]},
+        "runOnly": {"type": "tag", "values": [*tags, INTERNAL_TAG]},
         "resultTypes": RESULT_TYPES,
         "elementRef": False,
         "selectors": True,
@@ -75,12 +77,12 @@ class AxeRule:
         return wcag_from_tags(list(self.tags))
 
 
-def parse_rules(raw: list[dict[str, Any]], impacts: dict[str, str] | None = None) -> dict[str, AxeRule]:
+def parse_rules(raw: list[dict[str, Any]]) -> dict[str, AxeRule]:
     """``axe.getRules()`` output -> rule metadata keyed by id (our internal rule left out)."""
     rules = {}
     for item in raw:
         rule_id = item["ruleId"]
-        if "a11y-internal" in item.get("tags", []):
+        if INTERNAL_TAG in item.get("tags", []):
             continue
         rules[rule_id] = AxeRule(
             id=rule_id,
@@ -89,7 +91,7 @@ def parse_rules(raw: list[dict[str, Any]], impacts: dict[str, str] | None = None
             help_url=re.sub(r"\?.*$", "", item.get("helpUrl", "")),
             tags=tuple(item.get("tags", [])),
             act=tuple(item.get("actIds", []) or []),
-            impact=(impacts or {}).get(rule_id) or "moderate",
+            impact=item.get("impact") or "moderate",  # GET_RULES_JS adds each rule's impact
         )
     return rules
 
@@ -120,7 +122,7 @@ def findings_from_results(results: dict[str, Any], catalog: dict[str, AxeRule], 
     findings: list[Finding] = []
     for key, outcome in (("violations", "violation"), ("incomplete", "needs-review")):
         for rule in results.get(key, []):
-            if "a11y-internal" in rule.get("tags", []):
+            if INTERNAL_TAG in rule.get("tags", []):
                 continue
             meta = catalog.get(rule["id"])
             # One list of interned strings per rule, shared by its findings: a long run keeps
@@ -154,7 +156,7 @@ def applied_rules(results: dict[str, Any]) -> dict[str, int]:
     applied: dict[str, int] = {}
     for key in ("violations", "incomplete", "passes"):
         for rule in results.get(key, []):
-            if "a11y-internal" in rule.get("tags", []):
+            if INTERNAL_TAG in rule.get("tags", []):
                 continue
             applied[rule["id"]] = applied.get(rule["id"], 0) + max(1, len(rule.get("nodes", [])))
     return applied

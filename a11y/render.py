@@ -23,7 +23,6 @@ from .axe import GET_RULES_JS, axe_source
 from .settings import Settings
 
 WORLD = "a11y"
-INTERNAL_TAG = "a11y-internal"
 NAMES_ONLY = {"runOnly": {"type": "rule", "values": ["a11y-accessible-names"]}, "resultTypes": ["violations"], "selectors": False}
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 

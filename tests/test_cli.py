@@ -77,6 +77,8 @@ def test_rules_lists_both_engines_and_documents_one(run_cli) -> None:
     listing = run_cli("rules")
     assert listing.returncode == 0
     assert "image-alt" in listing.stdout and "alt-placeholder" in listing.stdout
+    image_alt = next(line for line in listing.stdout.splitlines() if line.startswith("image-alt "))
+    assert image_alt.split()[1:3] == ["axe", "critical"], image_alt  # impacts come from axe's own rules
     doc = run_cli("rules", "alt-placeholder")
     for section in ("What it does", "Why it matters", "Example", "Use instead"):
         assert section in doc.stdout
