@@ -11,6 +11,7 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,15 +45,12 @@ class Rendered:
     load_s: float = 0.0
     axe_s: float = 0.0
     screenshot: bytes | None = None
-    frames_skipped: int = 0
 
 
-def names_js() -> str:
-    return resources.files("a11y").joinpath("js/names.js").read_text(encoding="utf-8")
-
-
-def snapshot_js() -> str:
-    return resources.files("a11y").joinpath("js/snapshot.js").read_text(encoding="utf-8")
+@cache
+def page_script(name: str) -> str:
+    """One of a11y's in-page scripts (js/), read once per process: it is sent with every page."""
+    return resources.files("a11y").joinpath(f"js/{name}").read_text(encoding="utf-8")
 
 
 class IsolatedWorld:
@@ -67,7 +65,7 @@ class IsolatedWorld:
             created = await self.cdp.send("Page.createIsolatedWorld", {"frameId": frame_id, "worldName": WORLD, "grantUniveralAccess": True})
             context_id = created["executionContextId"]
             await self._evaluate(context_id, axe_source() + "\n;0", by_value=True)
-            await self._evaluate(context_id, names_js() + "\n;0", by_value=True)
+            await self._evaluate(context_id, page_script("names.js") + "\n;0", by_value=True)
             self._contexts[frame_id] = context_id
         return self._contexts[frame_id]
 
@@ -381,7 +379,7 @@ async def _render(worker: PageWorker, url: str, settings: Settings, axe_options:
     targets = sorted({json.dumps(node["target"][0]) for key in ("violations", "incomplete") for rule in results.get(key, [])
                       for node in rule["nodes"] if len(node.get("target", [])) == 1})
     worker.phase = "taking the snapshot"
-    snap = json.loads(await world.call(top, snapshot_js(), [json.loads(t) for t in targets]))
+    snap = json.loads(await world.call(top, page_script("snapshot.js"), [json.loads(t) for t in targets]))
     _check_still_here(worker, url)
     screenshot = await _screenshot(page) if settings.screenshots else None
     warnings = list(worker.warnings)
@@ -390,7 +388,7 @@ async def _render(worker: PageWorker, url: str, settings: Settings, axe_options:
     if skipped:
         warnings.append(f"{skipped} frame(s) not audited (cross-origin or gone)")
     return Rendered(url=url, final_url=loaded_url, title=snap.get("title", ""), axe_results=results, snapshot=snap,
-                    warnings=warnings, load_s=load_s, axe_s=axe_s, screenshot=screenshot, frames_skipped=skipped)
+                    warnings=warnings, load_s=load_s, axe_s=axe_s, screenshot=screenshot)
 
 
 async def _settle(page: Page, settle_ms: int) -> None:
@@ -403,21 +401,28 @@ async def _settle(page: Page, settle_ms: int) -> None:
         pass  # busy pages are audited as they are after the bound
 
 
-def _check_still_here(session: PageWorker, url: str) -> None:
+def _gone_reason(session: PageWorker) -> str | None:
+    """Why the tab can no longer be audited, when its renderer crashed or the page closed it."""
     if session.crashed:
-        raise PageFailed("the browser's renderer crashed on this page")
+        return "the browser's renderer crashed on this page"
     if session.closed_itself:
-        raise PageFailed("the page closed itself (window.close)")
+        return "the page closed itself (window.close)"
+    return None
+
+
+def _check_still_here(session: PageWorker, url: str) -> None:
+    gone = _gone_reason(session)
+    if gone:
+        raise PageFailed(gone)
     later = session.navigations[1:]
     if later and later[-1].split("#")[0] != url.split("#")[0]:
         raise PageFailed(f"the page navigated away to {later[-1][:120]} during the audit")
 
 
 def _failure_from(session: PageWorker, exc: PlaywrightError) -> PageFailed:
-    if session.crashed:
-        return PageFailed("the browser's renderer crashed on this page")
-    if session.closed_itself:
-        return PageFailed("the page closed itself (window.close)")
+    gone = _gone_reason(session)
+    if gone:
+        return PageFailed(gone)
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if "Execution context was destroyed" in text or "Cannot find context" in text or "navigat" in text.lower():
         return PageFailed("the page navigated away during the audit")
