@@ -14,15 +14,19 @@ from urllib.parse import urlsplit
 
 from .model import PageResult
 
-# css-1x2y3z (emotion), sc-AxjAm (styled-components), jsx-123 (styled-jsx), module hashes
-_GENERATED_CLASS = re.compile(r"(?<![\w-])(?:css|sc|jsx|emotion|svelte|astro)-[A-Za-z0-9_-]+|(?<![\w-])[A-Za-z]+_[A-Za-z0-9]{5,}__?[A-Za-z0-9]+")
+# css-1x2y3z (emotion), sc-AxjAm (styled-components), jsx-123 (styled-jsx), svelte/astro hashes
+_GENERATED_PREFIX = r"(?:css|sc|jsx|emotion|svelte|astro)-[A-Za-z0-9_-]+"
+# ...in class attributes, plus CSS-module hashes (Button_primary__x7Hq2)
+_GENERATED_CLASS = re.compile(rf"(?<![\w-]){_GENERATED_PREFIX}|(?<![\w-])[A-Za-z]+_[A-Za-z0-9]{{5,}}__?[A-Za-z0-9]+")
+# ...as class steps of a selector (.css-1x2y3z)
+_GENERATED_STEP = re.compile(rf"\.{_GENERATED_PREFIX}")
 _POSITION = re.compile(r":nth-(?:child|of-type|last-child|last-of-type)\(\d+\)")
 _LOOPBACK = re.compile(r"https?://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?")
 
 
 def normalise_target(target: str) -> str:
     text = _POSITION.sub("", target)
-    text = re.sub(r"\.(?:css|sc|jsx|emotion|svelte|astro)-[A-Za-z0-9_-]+", "", text)
+    text = _GENERATED_STEP.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -215,8 +215,3 @@ class Snapshot:
             return None
         return {"x": x, "y": y, "width": w, "height": h}
 
-
-def visible_text(tag: Tag) -> str:
-    """Text content with whitespace collapsed (scripts and styles excluded)."""
-    parts = [s for s in tag.find_all(string=True) if s.parent is not None and s.parent.name not in ("script", "style", "template")]
-    return re.sub(r"\s+", " ", "".join(parts)).strip()

@@ -17,7 +17,7 @@ import importlib
 import pkgutil
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import ModuleType
@@ -192,7 +192,3 @@ def _crash_finding(rule: Rule, exc: Exception) -> Finding:
         help=rule.meta.help, help_url=rule.help_url,
     )
 
-
-def iter_docs() -> Iterator[tuple[str, str]]:
-    for rule in all_rules():
-        yield rule.id, rule.doc
