@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .config import ConfigError, FileConfig, Ignore, load_config, selector_matches
-from .gate import EXIT_FINDINGS, EXIT_TOOL_ERROR, FAIL_ON_LEVELS, GatePolicy, exit_code
+from .gate import EXIT_TOOL_ERROR, FAIL_ON_LEVELS, GatePolicy, exit_code
 from .model import IMPACTS, PageResult, RunResult
 from .reporters import DEFAULT_FORMATS, FORMATS, get_reporter
 from .settings import STANDARDS, Settings, Viewport, default_concurrency
@@ -257,12 +257,9 @@ def apply_ignores(run: RunResult, ignores: list[Ignore], config_path: Path | Non
 
 def post_process(run: RunResult, inv: Invocation) -> None:
     """Source lines, ignores, review decisions and the baseline: everything the reports show."""
-    try:
-        from .sourcemap import locate_findings
-    except ImportError:  # pragma: no cover - lands with the CI gate
-        locate_findings = None
-    if locate_findings is not None:
-        locate_findings(run)
+    from .sourcemap import locate_findings
+
+    locate_findings(run)
     apply_ignores(run, inv.config.get("ignore", []), inv.config.path)
     if inv.values.get("review_path"):
         from .review import ReviewError, apply_review, load_review
@@ -296,15 +293,13 @@ def write_reports(run: RunResult, formats: tuple[str, ...], out_dir: Path, quiet
             out.print(f"wrote {escape(str(path))}")
 
 
-def github_actions(run: RunResult, out_dir: Path) -> None:
+def github_actions(run: RunResult) -> None:
     """On GitHub Actions: annotations on the source lines and the Markdown summary."""
     if os.environ.get("GITHUB_ACTIONS") != "true":
         return
-    try:
-        from .github import annotations, append_step_summary
-        from .reporters.markdown_report import REPORTER as MARKDOWN
-    except ImportError:  # pragma: no cover
-        return
+    from .github import annotations, append_step_summary
+    from .reporters.markdown_report import REPORTER as MARKDOWN
+
     for line in annotations(run):
         print(line)
     append_step_summary(MARKDOWN.render(run))
@@ -334,6 +329,11 @@ def _failing_reason(policy: GatePolicy) -> str:
     what = "new violations" if policy.baseline else "violations"
     more = f" beyond the {policy.max_violations} allowed" if policy.max_violations else ""
     return f"{what} at or above {policy.fail_on}{more}" + (", needs-review counted (--strict)" if policy.strict else "")
+
+
+def pages_exit_code(run: RunResult) -> int:
+    """For commands that write a file rather than gate: 2 when a page could not be audited."""
+    return EXIT_TOOL_ERROR if any(p.status == "error" for p in run.pages) else 0
 
 
 def guarded(command: Callable[..., None]) -> Callable[..., None]:
@@ -391,7 +391,7 @@ def audit(ctx: click.Context, **params: Any) -> None:
     run.settings = {"standard": inv.standard, "acr": params.get("acr", {})}
     post_process(run, inv)
     write_reports(run, formats, Path(inv.out_dir), inv.quiet)
-    github_actions(run, Path(inv.out_dir))
+    github_actions(run)
     code = exit_code(run, policy)
     print_summary(run, code, policy)
     if run.interrupted and STOP.exit_code:
@@ -415,7 +415,7 @@ def baseline(ctx: click.Context, baseline_out: str | None, **params: Any) -> Non
     path = write_baseline(run, Path(baseline_out) if baseline_out else Path(inv.out_dir) / "baseline.json")
     entries = sum(1 for _, f in run.findings() if f.outcome in ("violation", "needs-review"))
     out.print(f"wrote {escape(str(path))}: {entries} findings on {len(run.pages)} pages")
-    sys.exit(EXIT_TOOL_ERROR if any(p.status == "error" for p in run.pages) else 0)
+    sys.exit(pages_exit_code(run))
 
 
 @cli.command(epilog=EXIT_HELP)
@@ -441,7 +441,7 @@ def acr(ctx: click.Context, product: str, product_version: str, author_email: st
     post_process(run, inv)
     path = get_reporter("openacr").write(run, Path(inv.out_dir))
     out.print(f"wrote {escape(str(path))} (a draft: a person must review every criterion marked not-evaluated)")
-    sys.exit(EXIT_TOOL_ERROR if any(p.status == "error" for p in run.pages) else 0)
+    sys.exit(pages_exit_code(run))
 
 
 @cli.command()
@@ -488,4 +488,4 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["EXIT_FINDINGS", "cli", "main"]
+__all__ = ["cli", "main"]

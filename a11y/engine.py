@@ -75,7 +75,7 @@ async def audit_async(targets: Sequence[str | Target], settings: Settings, progr
         rule_criteria = rule_criteria_for(catalog, settings.axe_tags(), settings.disabled_rules, settings.run_axe)
         pages, interrupted = await _audit_all(host, resolved, urls, settings, catalog, progress, should_stop or (lambda: False))
         info = BrowserInfo(choice.path, browser.version)
-    tool = _tool_info(settings, info, choice)
+    tool = _tool_info(settings, info)
     if host.restarts:
         tool["browser_restarts"] = host.restarts
     return RunResult(pages=pages, tool=tool, started=started_at, duration_s=time.perf_counter() - clock, interrupted=interrupted,
@@ -285,7 +285,7 @@ def build_page_result(page: PageResult, rendered: Rendered, settings: Settings, 
     return page
 
 
-def _tool_info(settings: Settings, info: BrowserInfo, choice: BrowserChoice) -> dict[str, Any]:
+def _tool_info(settings: Settings, info: BrowserInfo) -> dict[str, Any]:
     return {
         "name": "a11y",
         "version": __version__,
