@@ -91,23 +91,39 @@ class BrowserHost:
         self.browser: Browser | None = None
         self.generation = 0
         self.restarts = 0
+        self._unresponsive: Browser | None = None  # a browser that stopped answering, though still connected
         self._lock = asyncio.Lock()
 
     @property
     def alive(self) -> bool:
-        return self.browser is not None and self.browser.is_connected()
+        return self.browser is not None and self.browser.is_connected() and self.browser is not self._unresponsive
+
+    async def responsive(self, timeout_s: float = 5.0) -> bool:
+        """Ask the browser itself: a killed one can fail a tab before its disconnect is seen."""
+        browser = self.browser
+        if browser is None or not self.alive:
+            return False
+        try:
+            session = await asyncio.wait_for(browser.new_browser_cdp_session(), timeout_s)
+            await asyncio.wait_for(session.send("Browser.getVersion"), timeout_s)
+            await session.detach()
+            return True
+        except (asyncio.TimeoutError, PlaywrightError):
+            self._unresponsive = browser  # only this one: another worker may have relaunched meanwhile
+            return False
 
     async def get(self) -> Browser:
         async with self._lock:
             if not self.alive:
                 if self.browser is not None:
                     self.restarts += 1
+                    await self.close()
                 self.browser = await self.playwright.chromium.launch(executable_path=self.choice.path, args=launch_args(), headless=True)
                 self.generation += 1
             return self.browser  # type: ignore[return-value]
 
     async def close(self) -> None:
-        if self.alive:
+        if self.browser is not None and self.browser.is_connected():
             try:
                 await asyncio.wait_for(self.browser.close(), timeout=20)  # type: ignore[union-attr]
             except (asyncio.TimeoutError, PlaywrightError):
@@ -188,7 +204,7 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
                     result = await audit_one(worker, index)
                 finally:
                     in_flight -= 1
-                if result.status == "error" and index not in retried and (not host.alive or host.generation != generation):
+                if result.status == "error" and index not in retried and (host.generation != generation or not await host.responsive()):
                     retried.add(index)  # the browser died under this page: once more, in a new one
                     await worker.discard()
                     queue.put_nowait(index)
