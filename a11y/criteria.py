@@ -165,7 +165,7 @@ def rule_criteria_for(axe_catalog: Mapping[str, Any], tags: Iterable[str], disab
     ran, but they do not test a criterion.
     """
     from .axe import wcag_from_tags
-    from .rules import all_rules
+    from .rules import enabled_rules
 
     selected = set(tags)
     skip = set(disabled)
@@ -176,9 +176,8 @@ def rule_criteria_for(axe_catalog: Mapping[str, Any], tags: Iterable[str], disab
             if rule_id in skip or not rule_tags & selected or ({"experimental", "deprecated"} & rule_tags) - selected:
                 continue
             mapping[rule_id] = [] if "best-practice" in rule_tags else wcag_from_tags(list(_tags_of(rule)))
-    for rule in all_rules():
-        if rule.id not in skip:
-            mapping[rule.id] = [] if rule.meta.best_practice else list(rule.meta.wcag)
+    for rule in enabled_rules(skip, best_practice="best-practice" in selected):
+        mapping[rule.id] = [] if rule.meta.best_practice else list(rule.meta.wcag)
     return dict(sorted(mapping.items()))
 
 
@@ -382,45 +381,3 @@ def findings_by_fingerprint(run: RunResult) -> dict[str, tuple[PageResult, Findi
 def status_counts(criteria: Sequence[dict[str, Any]]) -> dict[str, int]:
     counts = Counter(c["status"] for c in criteria)
     return {s: counts[s] for s in STATUSES if counts[s]}
-
-
-# -- Markdown ------------------------------------------------------------------------------
-
-def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell: no pipes, markup or line breaks."""
-    text = re.sub(r"\s+", " ", str(text)).strip()
-    return re.sub(r"([\\`*_\[\]<>|#!])", r"\\\1", text)
-
-
-def _md_fingerprints(fingerprints: Sequence[str], shown: int = 3) -> str:
-    if not fingerprints:
-        return ""
-    codes = " ".join(f"`{re.sub(r'[^0-9a-zA-Z]', '', fp)}`" for fp in fingerprints[:shown])
-    more = f" +{len(fingerprints) - shown} more" if len(fingerprints) > shown else ""
-    return f"{len(fingerprints)}: {codes}{more}"
-
-
-def criteria_markdown(criteria: Sequence[dict[str, Any]], statuses: Iterable[str] | None = None) -> str:
-    """A Markdown table of criteria rows (from :func:`criteria_for_page` or :func:`criteria_for_run`).
-
-    ``statuses`` keeps only rows with those statuses (the counts line still covers all rows).
-    Starts with the one-line :data:`DISCLAIMER`.
-    """
-    keep = set(statuses) if statuses is not None else set(STATUSES)
-    counts = status_counts(criteria)
-    summary = ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in counts.items())
-    lines = [f"_{_md(DISCLAIMER)}_", "", f"{len(criteria)} {'criterion' if len(criteria) == 1 else 'criteria'}: {summary or 'none'}.", ""]
-    rows = [c for c in criteria if c["status"] in keep]
-    if not rows:
-        return "\n".join(lines)
-    lines += ["| Criterion | Level | Status | Findings | Result | What a person must check |",
-              "| --- | --- | --- | --- | --- | --- |"]
-    for row in rows:
-        label = STATUS_LABELS.get(row["status"], row["status"])
-        name = f"[{_md(row['id'])} {_md(row['name'])}]({row['url']})" if row.get("url") else f"{_md(row['id'])} {_md(row['name'])}"
-        if row.get("clause"):
-            name += f" (EN {_md(row['clause'])})"
-        status = f"**{label}**" if row["status"] == "fails" else label
-        check = "" if row["status"] == "not-applicable" else _md(row["manual_check"])
-        lines.append(f"| {name} | {_md(row['level'])} | {status} | {_md_fingerprints(row['findings'])} | {_md(row['reason'])} | {check} |")
-    return "\n".join(lines) + "\n"

@@ -290,7 +290,7 @@ def build_page_result(page: PageResult, rendered: Rendered, settings: Settings, 
                              f"(limit {MAX_RULES_HTML / 1e6:.0f} MB); axe-core results only")
         outcome = RulesOutcome([], {}, 0.0)
     else:
-        outcome = run_rules(snapshot, settings.disabled_rules, settings.rule_options)
+        outcome = run_rules(snapshot, settings.disabled_rules, settings.rule_options, settings.best_practice)
     findings.extend(outcome.findings)
     if not settings.keep_snapshots:
         snapshot.release()

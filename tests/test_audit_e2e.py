@@ -135,3 +135,12 @@ def test_viewport_option_sets_the_window(tmp_path: Path) -> None:
                                      "<script>document.title = innerWidth + 'x' + innerHeight</script></body></html>")
     run = audit([str(tmp_path / "w.html")], Settings(settle_ms=0, viewport=Settings().viewport.parse("400x700")))
     assert run.pages[0].title == "400x700"
+
+
+def test_no_best_practice_turns_off_our_best_practice_rules_too() -> None:
+    fixture = str(Path(__file__).resolve().parent / "fixtures" / "alt-duplicates-caption" / "fail-aria-describedby.html")
+    rules = {f.rule for f in audit([fixture], Settings(settle_ms=0)).pages[0].findings}
+    assert "alt-duplicates-caption" in rules
+    run = audit([fixture], Settings(settle_ms=0, best_practice=False))
+    assert not {f.rule for f in run.pages[0].findings if "best-practice" in f.tags}
+    assert "alt-duplicates-caption" not in run.rule_criteria and "pseudo-list" in run.rule_criteria

@@ -11,13 +11,11 @@ import json
 import pytest
 
 from a11y.criteria import (
-    DISCLAIMER,
     STATUSES,
     all_criteria,
     axe_rule_tags_from_source,
     criteria_for_page,
     criteria_for_run,
-    criteria_markdown,
     criteria_table,
     get_criterion,
     level_of_standard,
@@ -222,19 +220,6 @@ def test_reviewed_on_every_page():
     assert row(criteria_for_run(done, RULES), "1.4.3")["status"] == "reviewed-no-failures"
     half = RunResult(pages=[page("a", [passed]), page("b", [pending])], tool={}, started="")
     assert row(criteria_for_run(half, RULES), "1.4.3")["status"] == "needs-review"
-
-
-def test_markdown_table():
-    run = RunResult(pages=[page("a", [finding("image-alt", ["1.1.1"], fingerprint="abc123")])], tool={}, started="")
-    text = criteria_markdown(criteria_for_run(run, RULES))
-    assert text.count("cannot prove conformance") == 1 and DISCLAIMER.split(":")[0] in text
-    assert "| [1.1.1 Non-text Content](https://www.w3.org/WAI/WCAG22/Understanding/non-text-content.html) | A | **Fails** | 1: `abc123` |" in text
-    assert "55 criteria: 1 fails" in text
-    only = criteria_markdown(criteria_for_run(run, RULES), statuses=["fails"])
-    assert only.count("\n| [") == 1
-    hostile = [{**row(criteria_for_run(run, RULES), "1.1.1"), "reason": "a | b <script>\nx"}]
-    cell = criteria_markdown(hostile).splitlines()[-1]
-    assert "\\|" in cell and "<script>" not in cell and cell.count(" | ") == 5
 
 
 # -- a real audit of pages/ ----------------------------------------------------------------------

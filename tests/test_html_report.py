@@ -32,7 +32,7 @@ from a11y.reporters.html_report import (
     render,
     safe_href,
     screenshot_sources,
-    wcag_table,
+    wcag_info,
 )
 from a11y.review import apply_review, load_review
 from a11y.settings import Settings
@@ -103,13 +103,11 @@ def test_safe_href_keeps_http_links() -> None:
     assert safe_href("http://example.com/") == "http://example.com/"
 
 
-def test_wcag_table_covers_wcag22() -> None:
-    table = wcag_table()
-    assert len(table) == 87  # the 86 criteria of WCAG 2.2 plus 4.1.1, obsolete but still tagged by axe
-    assert table["1.1.1"]["slug"] == "non-text-content"
-    assert table["2.5.8"] == {"name": "Target Size (Minimum)", "level": "AA", "slug": "target-size-minimum"}
-    assert table["1.4.3"]["slug"] == "contrast-minimum"
-    assert len({entry["slug"] for entry in table.values()}) == len(table)
+def test_wcag_info_comes_from_the_criteria_table() -> None:
+    assert wcag_info("2.5.8") == {"name": "Target Size (Minimum)", "level": "AA",
+                                  "url": "https://www.w3.org/WAI/WCAG22/Understanding/target-size-minimum.html"}
+    assert wcag_info("4.1.1")["name"] == "Parsing"  # obsolete in 2.2 but still tagged by axe
+    assert wcag_info("9.9.9") == {"name": "", "level": "", "url": ""}
 
 
 def test_jpeg_size_reads_the_frame_header() -> None:
@@ -121,12 +119,28 @@ def test_jpeg_size_reads_the_frame_header() -> None:
 def test_view_carries_rule_docs_and_criteria_links() -> None:
     run = make_run(1, 5)
     view = build_view(run)
-    assert view["wcag"]["1.1.1"]["url"] == "https://www.w3.org/WAI/WCAG22/Understanding/non-text-content"
+    assert view["wcag"]["1.1.1"]["url"] == "https://www.w3.org/WAI/WCAG22/Understanding/non-text-content.html"
     assert view["rules"]["alt-is-filename"]["doc"]["What it does"]
     assert set(view["rules"]["alt-is-filename"]["doc"]) <= {"What it does", "Why it matters", "Use instead"}
     assert view["rules"]["image-alt"]["doc"] == {}
     assert view["rules"]["image-alt"]["url"].startswith("https://dequeuniversity.com/")
     assert [f["n"] for f in view["findings"]] == [1, 2, 3, 4, 5]
+
+
+def test_view_carries_the_criteria_matrix() -> None:
+    run = make_run(2, 3)
+    run.pages.append(PageResult(source="pages/broken.html", url="", status="error", error="gone"))
+    matrix = build_view(run)["criteria"]
+    assert matrix["level"] == "AA" and "cannot prove conformance" in matrix["note"]
+    rows = {row["id"]: row for row in matrix["rows"]}
+    assert len(rows) == 55 and rows["1.1.1"]["status"] == "fails" and rows["1.1.1"]["pages"] == {"fails": 2}
+    assert rows["1.1.1"]["url"].endswith("/non-text-content.html") and rows["1.1.1"]["check"]
+    assert "automated checks cannot decide" in rows["1.3.2"]["undecided"]
+    first, _, broken = matrix["pages"]
+    assert len(first["codes"]) == 55 and broken == {"codes": "", "reasons": {}}  # nothing can be said about a page not audited
+    index = [row["id"] for row in matrix["rows"]].index("1.1.1")
+    assert matrix["statuses"][int(first["codes"][index])] == "fails"
+    assert first["reasons"]["1.1.1"] == "3 violations: alt-is-filename ×1, image-alt ×1, link-name ×1"
 
 
 def test_hostile_strings_only_travel_escaped() -> None:
@@ -261,7 +275,7 @@ def test_report_renders_every_page_without_errors(report_html: Path, shots_run: 
     ours = page.locator("li.finding", has=page.locator("code.rule-id", has_text="alt-missing-captioned")).first
     ours.locator("summary", has_text="About the rule").click()
     assert ours.locator("h5", has_text="Why it matters").is_visible()
-    assert ours.locator("a[href='https://www.w3.org/WAI/WCAG22/Understanding/non-text-content']").count() == 1
+    assert ours.locator("a[href='https://www.w3.org/WAI/WCAG22/Understanding/non-text-content.html']").count() == 1
     assert page.locator("img[src^='assets/']").count() >= 4, "big runs show screenshots from assets/"
     assert page.evaluate("() => [...document.querySelectorAll('.shot-frame img')].every(i => i.complete ? i.naturalWidth > 0 : true)")
     assert tab.problems == [] and tab.dialogs == []
@@ -309,6 +323,35 @@ def test_filters_follow_the_fragment(report_html: Path, open_report: Callable[..
     assert rules and rules <= {"pseudo-list", "caption-not-associated", "list-fragmented", "list-should-be-ordered", "list-manual-markers"}
     page.select_option("#filter-pagestatus", "clean")
     assert page.locator("section.page").count() == 0 or page.locator("li.finding").count() == 0
+    assert tab.problems == []
+
+
+def matrix_statuses(page: Any) -> dict[str, str]:
+    script = "rows => rows.map(r => [r.querySelector('th').textContent, r.querySelector('.criterion-status').textContent])"
+    rows = page.eval_on_selector_all("#criteria tbody tr", script)
+    return {name.split(" ")[0]: status for name, status in rows}
+
+
+@pytest.mark.browser
+def test_criteria_matrix_links_failures_to_their_findings(report_html: Path, shots_run: RunResult, open_report: Callable[..., Watched]) -> None:
+    tab = open_report()
+    page = tab.open(report_html)
+    statuses = matrix_statuses(page)
+    assert len(statuses) == 55 and statuses["1.1.1"] == "Fails" and statuses["1.2.2"] == "Not applicable"
+    assert page.locator("#criteria .criteria-note").text_content().startswith("Automated checks cannot prove conformance")
+    # The seed article on its own: 1.3.1 fails, and its link lists exactly the findings behind it.
+    pages = [p.source for p in shots_run.pages]
+    seed = pages.index("pages/defense-algeria-article.html")
+    page = tab.open(report_html, f"#page={seed}")
+    assert matrix_statuses(page)["1.3.1"] == "Fails"
+    page.locator("#criteria tbody tr", has=page.locator("th", has_text="1.3.1 Info and Relationships")).locator("a.count-link").click()
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'results-heading'")
+    assert sorted(page.locator("li.finding code.rule-id").all_text_contents()) == ["caption-not-associated", "caption-not-associated", "pseudo-list"]
+    # The fixed article has no automated failures anywhere in its matrix; the narrowing select works.
+    page = tab.open(report_html, f"#page={pages.index('pages/defense-algeria-article-fixed.html')}")
+    assert "Fails" not in matrix_statuses(page).values()
+    page.select_option("#criteria-show", "not-applicable")
+    assert set(matrix_statuses(page).values()) == {"Not applicable"}
     assert tab.problems == []
 
 

@@ -60,7 +60,9 @@ def test_hostile_data_renders_as_text() -> None:
     text = REPORTER.render(hostile_run())
     html = to_html(text)
     assert "<script" not in html and "<img" not in html
-    assert re.findall(r'<a href="([^"]*)"', html) == ["https://dequeuniversity.com/rules/axe/4.12/image-alt"]
+    hrefs = re.findall(r'<a href="([^"]*)"', html)
+    assert hrefs[0] == "https://dequeuniversity.com/rules/axe/4.12/image-alt"
+    assert all(h.startswith("https://www.w3.org/WAI/WCAG22/Understanding/") for h in hrefs[1:])  # the criteria's documents, nothing else
     assert "@\u2060octocat" in text and "@octocat" not in text.replace("@\u2060", "")
     # Every table row keeps its columns although the data is full of pipes.
     for table in re.findall(r"<table>.*?</table>", html, re.S):
@@ -97,6 +99,32 @@ def test_drops_links_then_rows_when_too_long(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(markdown_report, "SIZE_LIMIT", 3000)
     tiny = REPORTER.render(run_of(pages))
     assert len(tiny) <= 3000 and "more findings" in tiny
+
+
+def test_criteria_matrix_lists_failures_then_every_criterion() -> None:
+    alt = finding(1, fingerprint="fp1")
+    best_practice = finding(2, rule="region", wcag=[], tags=["best-practice"], impact="moderate")
+    text = REPORTER.render(run_of([PageResult(source="pages/a.html", url="", findings=[alt, best_practice]), PageResult(source="pages/b.html", url="")]))
+    section = text[text.index("### WCAG 2.2 Level AA criteria"):]
+    assert section.count("cannot prove conformance") == 1
+    assert "55 criteria on 2 pages: 1 fails," in section
+    failing = "| [1.1.1 Non-text Content](https://www.w3.org/WAI/WCAG22/Understanding/non-text-content.html) | A | **Fails** | fails 1, "
+    assert section.count(failing) == 2  # in the table of criteria with findings, and in the full table
+    flagged = section[: section.index("<details>")]
+    assert flagged.count("\n| [") == 1  # only 1.1.1 has findings
+    full = to_html(section[section.index("<details>"):])
+    assert full.count("<tr>") == 56 and "What a person must check" in full
+    assert "not applicable: no audited page has video" in section
+
+
+def test_criteria_matrix_without_links_when_shrunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    run = run_of([PageResult(source="pages/a.html", url="", findings=[finding(1)])])
+    full = REPORTER.render(run)
+    monkeypatch.setattr(markdown_report, "SIZE_LIMIT", len(full) - 100)
+    shorter = REPORTER.render(run)
+    assert "](https://" not in shorter and "<details>" not in shorter
+    assert "| 1.1.1 Non-text Content | A | **Fails** |" in shorter
+    assert "Every criterion, with what a person must check, is in report.html and report.json." in shorter
 
 
 def test_reporter_writes_report_md(tmp_path: Path) -> None:

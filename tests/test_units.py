@@ -114,3 +114,12 @@ def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:
     write_atomic(tmp_path / "r.json", '{"a": 1}')
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
     assert (tmp_path / "r.json").read_text() == '{"a": 1}'
+
+
+def test_reports_get_the_usual_file_mode(tmp_path: Path) -> None:
+    """mkstemp makes owner-only files; a report must be readable like any file the user writes."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    written = write_atomic(tmp_path / "report.md", "text")
+    assert written.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]

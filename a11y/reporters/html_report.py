@@ -25,13 +25,25 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from ..criteria import (
+    DISCLAIMER,
+    STATUS_LABELS,
+    STATUSES,
+    criteria_for_page,
+    criteria_for_run,
+    criteria_table,
+    criterion_key,
+    get_criterion,
+    level_of_standard,
+    rule_criteria_of,
+    undecided_reason,
+)
 from ..fingerprint import page_key
 from ..model import IMPACTS, Finding, PageResult, RunResult
 from . import write_atomic
 
 INLINE_LIMIT = 2_000_000  # total screenshot bytes up to which they are inlined as data: URIs
 ASSETS_DIR = "assets"
-UNDERSTANDING_URL = "https://www.w3.org/WAI/WCAG22/Understanding/{slug}"
 DOC_SECTIONS = ("What it does", "Why it matters", "Use instead")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # Characters that could end the <script> element or start markup inside it.
@@ -114,13 +126,6 @@ def jpeg_size(data: bytes) -> tuple[int, int] | None:
 # --- view data ---------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def wcag_table() -> dict[str, dict[str, str]]:
-    """WCAG 2.2 success criteria: number -> name, level and slug of its Understanding document."""
-    text = resources.files("a11y.reporters").joinpath("templates/wcag-slugs.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
 def safe_href(url: str | None, allow_loopback: bool = False) -> str:
     """The URL when it is a plain http(s) link worth following, else "" (never javascript: & co)."""
     if not url:
@@ -154,11 +159,39 @@ def rule_info(finding: Finding) -> dict[str, Any]:
     return info
 
 
-def wcag_info(criterion: str) -> dict[str, str]:
-    known = wcag_table().get(criterion)
-    if known is None:
+def wcag_info(criterion_id: str) -> dict[str, str]:
+    criterion = get_criterion(criterion_id)
+    if criterion is None:
         return {"name": "", "level": "", "url": ""}
-    return {"name": known["name"], "level": known["level"], "url": UNDERSTANDING_URL.format(slug=known["slug"])}
+    return {"name": criterion.name, "level": criterion.level, "url": criterion.url}
+
+
+def criteria_view(run: RunResult) -> dict[str, Any]:
+    """The criteria matrix: the run's row per criterion, and each page's status of every criterion.
+
+    A page's statuses are a string of digits (an index into ``statuses`` per row) so 500 pages stay
+    small; its reasons are kept only where they say something the run's row does not.
+    """
+    rule_criteria = rule_criteria_of(run)
+    level = level_of_standard(str(run.tool.get("standard", "")))
+    rows = criteria_for_run(run, rule_criteria, level)
+    per_page = []
+    for page in run.pages:
+        entries = criteria_for_page(page, rule_criteria, level)
+        per_page.append({
+            "codes": "".join(str(STATUSES.index(e["status"])) for e in entries),
+            "reasons": {e["id"]: e["reason"] for e in entries if e["findings"] or e["status"] == "not-applicable"},
+        })
+    return {
+        "level": level,
+        "note": DISCLAIMER,
+        "statuses": list(STATUSES),
+        "labels": dict(STATUS_LABELS),
+        "rows": [{"id": r["id"], "name": r["name"], "level": r["level"], "url": r["url"], "status": r["status"], "reason": r["reason"],
+                  "check": r["manual_check"], "pages": r["pages"], "undecided": undecided_reason(criterion)}
+                 for r, criterion in zip(rows, criteria_table(level), strict=True)],
+        "pages": per_page,
+    }
 
 
 def finding_view(finding: Finding, page_index: int, number: int) -> dict[str, Any]:
@@ -172,6 +205,7 @@ def finding_view(finding: Finding, page_index: int, number: int) -> dict[str, An
         "outcome": finding.outcome,
         "impact": finding.impact,
         "wcag": list(finding.wcag),
+        "bp": "best-practice" in finding.tags,
         "message": finding.message,
         "suggestion": finding.suggestion or "",
         "target": finding.target,
@@ -224,16 +258,10 @@ def build_view(run: RunResult, shots: dict[int, dict[str, Any]] | None = None) -
         "pages": pages,
         "findings": findings,
         "rules": dict(sorted(rules.items())),
-        "wcag": {c: wcag_info(c) for c in sorted(criteria, key=criterion_sort_key)},
+        "wcag": {c: wcag_info(c) for c in sorted(criteria, key=criterion_key)},
+        "criteria": criteria_view(run),
         "stale": stale,
     }
-
-
-def criterion_sort_key(criterion: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in criterion.split("."))
-    except ValueError:
-        return (999,)
 
 
 def json_for_script(data: Any) -> str:

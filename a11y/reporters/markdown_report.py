@@ -1,7 +1,7 @@
 """``report.md``: a summary fit for a pull-request comment.
 
-Totals, the pages that could not be audited, the rules that fail most and the worst findings
-with their page and selector. GitHub refuses comments over 65,536 characters, so the report
+Totals, the pages that could not be audited, the rules that fail most, the worst findings
+with their page and selector, and the WCAG criteria matrix. GitHub refuses comments over 65,536 characters, so the report
 stays under :data:`SIZE_LIMIT`: when the full version is too long it drops the links and then
 rows until it fits, and says how many findings it left out.
 
@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+from ..criteria import DISCLAIMER, STATUS_LABELS, criteria_for_run, level_of_standard, rule_criteria_of, status_counts
 from ..fingerprint import page_key
 from ..model import IMPACT_RANK, IMPACTS, Finding, PageResult, RunResult
 from . import write_atomic
@@ -61,6 +63,10 @@ def md_link(text: str, url: str) -> str:
     return f"[{md_text(text)}]({url})"
 
 
+def _pages(count: int) -> str:
+    return f"{count} page" if count == 1 else f"{count} pages"
+
+
 def worst_findings(run: RunResult) -> list[tuple[PageResult, Finding]]:
     """Violations first, then findings that need review; the highest impact first in each."""
     open_findings = [(p, f) for p, f in run.findings() if f.status in ("violation", "needs-review")]
@@ -84,7 +90,8 @@ class MarkdownReporter:
         return write_atomic(out_dir / self.filename, self.render(run))
 
     def _render(self, run: RunResult, links: bool, max_rows: int) -> str:
-        parts = [self._totals(run), self._errors(run), self._rules(run, links), self._findings(run, max_rows), self._footer(run)]
+        parts = [self._totals(run), self._errors(run), self._rules(run, links), self._findings(run, max_rows),
+                 self._criteria(run, links, full=links), self._footer(run)]
         return "\n".join(part for part in parts if part).rstrip("\n") + "\n"
 
     def _totals(self, run: RunResult) -> str:
@@ -150,6 +157,43 @@ class MarkdownReporter:
         if left > 0:
             lines.append(f"\n… and {left} more finding{'s' if left != 1 else ''}: see report.html for all of them.")
         return "\n".join(lines) + "\n"
+
+    def _criteria(self, run: RunResult, links: bool, full: bool) -> str:
+        """The criteria matrix: the criteria with findings, then every criterion in a collapsed table.
+
+        When the report must shrink, the full table goes with the links (report.html and
+        report.json keep it).
+        """
+        if not any(page.status == "ok" for page in run.pages):
+            return ""
+        level = level_of_standard(str(run.tool.get("standard", "")))
+        rows = criteria_for_run(run, rule_criteria_of(run), level)
+        counts = ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in status_counts(rows).items())
+        lines = [f"### WCAG 2.2 Level {level} criteria", "", f"_{md_text(DISCLAIMER, 400)}_", "",
+                 f"{len(rows)} criteria on {_pages(sum(p.status == 'ok' for p in run.pages))}: {counts}.", ""]
+        flagged = [row for row in rows if row["status"] == "fails" or row["findings"]]
+        if flagged:
+            lines += [*self._criteria_table(flagged, links, check=False), ""]
+        if full:
+            lines += [f"<details><summary>All {len(rows)} criteria, with what a person must check</summary>", ""]
+            lines += [*self._criteria_table(rows, links, check=True), "", "</details>", ""]
+        else:
+            lines += ["Every criterion, with what a person must check, is in report.html and report.json.", ""]
+        return "\n".join(lines)
+
+    def _criteria_table(self, rows: list[dict[str, Any]], links: bool, check: bool) -> list[str]:
+        header = "| Criterion | Level | Status | Pages | Why |" + (" What a person must check |" if check else "")
+        lines = [header, "| --- | --- | --- | --- | --- |" + (" --- |" if check else "")]
+        for row in rows:
+            name = f"{row['id']} {row['name']}"
+            label = STATUS_LABELS[row["status"]]
+            pages = ", ".join(f"{STATUS_LABELS[s].lower()} {n}" for s, n in row["pages"].items())
+            cells = [md_link(name, row["url"]) if links else md_text(name), row["level"], f"**{label}**" if row["status"] == "fails" else label,
+                     md_text(pages), md_text(row["reason"], 300)]
+            if check:
+                cells.append("" if row["status"] == "not-applicable" else md_text(row["manual_check"], 300))
+            lines.append("| " + " | ".join(cells) + " |")
+        return lines
 
     def _footer(self, run: RunResult) -> str:
         tool = run.tool or {}

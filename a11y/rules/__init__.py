@@ -162,15 +162,19 @@ class RulesOutcome:
     seconds: float
 
 
-def run_rules(page: Snapshot, disabled: Iterable[str] = (), options: dict[str, dict] | None = None) -> RulesOutcome:
+def enabled_rules(disabled: Iterable[str] = (), best_practice: bool = True) -> list[Rule]:
+    """The rules a run uses: not disabled, and best-practice ones only when best practices are on."""
+    skip = set(disabled)
+    return [rule for rule in all_rules() if rule.id not in skip and (best_practice or not rule.meta.best_practice)]
+
+
+def run_rules(page: Snapshot, disabled: Iterable[str] = (), options: dict[str, dict] | None = None,
+              best_practice: bool = True) -> RulesOutcome:
     """Run every enabled rule; a rule that crashes becomes an ``error`` finding, the rest go on."""
     started = time.perf_counter()
-    skip = set(disabled)
     findings: list[Finding] = []
     applied: dict[str, int] = {}
-    for rule in all_rules():
-        if rule.id in skip:
-            continue
+    for rule in enabled_rules(disabled, best_practice):
         try:
             found, count = rule.findings(page, (options or {}).get(rule.id, {}))
         except Exception as exc:  # noqa: BLE001 - one broken rule must not cost the others

@@ -192,7 +192,7 @@
     if (filters.impact && f.impact !== filters.impact) { return false; }
     if (filters.rule && f.rule !== filters.rule) { return false; }
     if (filters.engine && f.engine !== filters.engine) { return false; }
-    if (filters.wcag && f.wcag.indexOf(filters.wcag) < 0) { return false; }
+    if (filters.wcag && (f.bp || f.wcag.indexOf(filters.wcag) < 0)) { return false; }  // best practice never fails a criterion
     if (filters.review && !reviewMatches(f, filters.review)) { return false; }
     if (filters.q && searchText(f).indexOf(filters.q.toLowerCase()) < 0) { return false; }
     return true;
@@ -284,7 +284,9 @@
     fillSelect("filter-status", "Any status", Object.keys(STATUS_LABELS).map(function (s) { return [s, STATUS_LABELS[s]]; }));
     fillSelect("filter-impact", "Any impact", DATA.impacts.map(function (i) { return [i, i.charAt(0).toUpperCase() + i.slice(1)]; }));
     fillSelect("filter-rule", "Any rule", Object.keys(DATA.rules).map(function (r) { return [r, r]; }));
-    fillSelect("filter-wcag", "Any criterion", Object.keys(DATA.wcag).map(function (c) {
+    var failable = new Set();
+    findings.forEach(function (f) { if (!f.bp) { f.wcag.forEach(function (c) { failable.add(c); }); } });
+    fillSelect("filter-wcag", "Any criterion", Object.keys(DATA.wcag).filter(function (c) { return failable.has(c); }).map(function (c) {
       var name = DATA.wcag[c].name; return [c, name ? c + " " + name : c];
     }));
     fillSelect("filter-engine", "Any engine", Object.keys(ENGINE_LABELS).map(function (e) { return [e, ENGINE_LABELS[e]]; }));
@@ -388,7 +390,7 @@
   function wcagTable() {
     var stats = {};
     findings.forEach(function (f) {
-      if (statusOf(f) !== "violation") { return; }
+      if (statusOf(f) !== "violation" || f.bp) { return; }
       f.wcag.forEach(function (c) { stats[c] = (stats[c] || 0) + 1; });
     });
     var ids = Object.keys(stats).sort(function (a, b) { return stats[b] - stats[a] || (a < b ? -1 : 1); });
@@ -400,13 +402,104 @@
     });
     var content = rows.length ? table("WCAG success criteria with the most violations", ["Criterion", "Level", "Violations"], rows)
       : el("p", { text: "No WCAG criterion fails." });
-    return el("div", { class: "panel" }, [el("h3", { text: "WCAG criteria that fail most" }), content]);
+    var all = el("p", {}, [link("#criteria-heading", "Every WCAG 2.2 Level " + DATA.criteria.level + " criterion, with its status")]);
+    return el("div", { class: "panel" }, [el("h3", { text: "WCAG criteria that fail most" }), content, all]);
+  }
+
+  // --- WCAG criteria matrix ----------------------------------------------------------------
+
+  var CRITERIA = DATA.criteria;
+  var criteriaShown = ""; // the status the matrix is narrowed to; "" shows every criterion
+  // Finding statuses that make up each criterion status (what the "Findings" link lists).
+  var CRITERION_FINDINGS = { "fails": ["violation"], "needs-review": ["needs-review", "waived", "error"], "reviewed-no-failures": ["passed"] };
+
+  function criteriaPage() {
+    var p = filters.page === "" || filters.page === undefined ? -1 : Number(filters.page);
+    return p >= 0 && pages[p] && pages[p].status === "ok" ? p : -1;
+  }
+
+  function criterionStatus(row, index, p) {
+    return p < 0 ? row.status : CRITERIA.statuses[Number(CRITERIA.pages[p].codes.charAt(index))];
+  }
+
+  function criterionReason(row, status, p) {
+    if (p < 0) { return row.reason; }
+    var reason = CRITERIA.pages[p].reasons[row.id];
+    if (reason) { return reason; }
+    if (status === "no-automated-failures") { return "the rules that test it found no failure on this page"; }
+    return row.undecided;
+  }
+
+  function criterionFindings(row, status, p) {
+    var wanted = CRITERION_FINDINGS[status];
+    if (!wanted) { return 0; }
+    var pool = p < 0 ? findings : pageFindings[p].map(function (i) { return findings[i]; });
+    return pool.filter(function (f) { return !f.bp && f.wcag.indexOf(row.id) >= 0 && wanted.indexOf(statusOf(f)) >= 0; }).length;
+  }
+
+  function criterionFindingsLink(row, status, p) {
+    var n = criterionFindings(row, status, p);
+    if (!n) { return el("span", { class: "zero", text: "–" }); }
+    var values = { wcag: row.id, page: p < 0 ? "" : String(p) };
+    if (CRITERION_FINDINGS[status].length === 1) { values.status = CRITERION_FINDINGS[status][0]; }
+    return link(filterHref(values), plural(n, "finding"), { class: "count-link", "aria-label": plural(n, "finding") + " for " + row.id });
+  }
+
+  function pageCountsText(row) {
+    return CRITERIA.statuses.filter(function (s) { return row.pages[s]; }).map(function (s) {
+      return CRITERIA.labels[s].toLowerCase() + ": " + row.pages[s];
+    }).join(", ");
+  }
+
+  function criterionRow(row, index, p) {
+    var status = criterionStatus(row, index, p);
+    var name = row.id + " " + row.name;
+    var details = [el("span", { text: criterionReason(row, status, p) })];
+    if (status !== "not-applicable" && row.check) {
+      details.push(el("details", { class: "check" }, [el("summary", { text: "What a person must check" }), el("p", { text: row.check })]));
+    }
+    var statusCell = [el("span", { class: "criterion-status status-" + status, text: CRITERIA.labels[status] })];
+    if (p < 0) { statusCell.push(el("span", { class: "criterion-pages", text: pageCountsText(row) })); }
+    var cells = [el("span", {}, [row.url ? link(row.url, name) : el("span", { text: name }), " (" + row.level + ")"]),
+      el("span", {}, statusCell), criterionFindingsLink(row, status, p), el("div", {}, details)];
+    return { status: status, cells: cells };
+  }
+
+  function renderCriteria() {
+    var box = document.getElementById("criteria");
+    box.textContent = "";
+    var p = criteriaPage();
+    var rows = CRITERIA.rows.map(function (row, index) { return criterionRow(row, index, p); });
+    var counts = {};
+    rows.forEach(function (r) { counts[r.status] = (counts[r.status] || 0) + 1; });
+    var scope = p < 0 ? "all " + plural(pages.filter(function (pg) { return pg.status === "ok"; }).length, "audited page")
+      : "the page " + pageName(pages[p]);
+    box.appendChild(el("p", { class: "criteria-note", text: CRITERIA.note }));
+    box.appendChild(el("p", {}, ["WCAG 2.2 Level " + CRITERIA.level + " success criteria on " + scope + ": " +
+      CRITERIA.statuses.filter(function (s) { return counts[s]; }).map(function (s) { return counts[s] + " " + CRITERIA.labels[s].toLowerCase(); }).join(", ") + ".",
+      p < 0 ? " Choose a page in the filters to see its own statuses." : ""]));
+
+    var select = el("select", { id: "criteria-show" }, [el("option", { value: "", text: "All criteria (" + rows.length + ")" })]);
+    CRITERIA.statuses.forEach(function (s) {
+      if (counts[s]) { select.appendChild(el("option", { value: s, text: CRITERIA.labels[s] + " (" + counts[s] + ")" })); }
+    });
+    select.value = counts[criteriaShown] ? criteriaShown : "";
+    select.addEventListener("change", function () { criteriaShown = select.value; renderCriteria(); document.getElementById("criteria-show").focus(); });
+    box.appendChild(el("div", { class: "field criteria-show" }, [el("label", { for: "criteria-show", text: "Show" }), select]));
+
+    var shown = rows.filter(function (r) { return !select.value || r.status === select.value; });
+    var headers = ["Criterion (level)", p < 0 ? "Status (pages)" : "Status", "Findings", "Why, and what a person must check"];
+    box.appendChild(table("WCAG 2.2 success criteria, Level " + CRITERIA.level + (select.value ? ": " + CRITERIA.labels[select.value].toLowerCase() : ""),
+      headers, shown.map(function (r) { return r.cells; })));
+    box.appendChild(el("p", { class: "hint", text: "Statuses are those of the audit, with the decisions passed to it by --review; " +
+      "the finding counts follow the decisions recorded in this browser." }));
   }
 
   // --- results ------------------------------------------------------------------------------
 
   function render(moveFocus) {
     view = computeView();
+    renderCriteria();
     var results = document.getElementById("results");
     results.textContent = "";
     renderMore(false);
@@ -607,7 +700,7 @@
     var list = el("ul", { class: "inline-list" });
     f.wcag.forEach(function (c) {
       var info = DATA.wcag[c] || {};
-      var text = info.name ? c + " " + info.name + " (" + info.level + ")" : c;
+      var text = (info.name ? c + " " + info.name + " (" + info.level + ")" : c) + (f.bp ? ", best practice: does not fail it" : "");
       list.appendChild(el("li", {}, [info.url ? link(info.url, text) : el("span", { text: text })]));
     });
     return list;
@@ -666,6 +759,7 @@
       refreshCard(f, card);
       saved.textContent = select.value ? savedText(f) : (note.value ? "Note kept in this browser; choose a decision to export it." : "");
       renderOverview();
+      renderCriteria();
       renderReviewPanel();
     }
     select.addEventListener("change", function () { save(); announce(select.value ? "Decision saved: " + DECISION_LABELS[select.value] : "Decision cleared"); });
@@ -744,6 +838,7 @@
       local = {};
       saveLocal();
       renderOverview();
+      renderCriteria();
       renderReviewPanel();
       render(false);
       announce("Decisions made in this browser were forgotten.");
