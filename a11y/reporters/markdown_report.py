@@ -1,9 +1,10 @@
 """``report.md``: a summary fit for a pull-request comment.
 
 Totals, the pages that could not be audited, the rules that fail most, the worst findings
-with their page and selector, and the WCAG criteria matrix. GitHub refuses comments over 65,536 characters, so the report
-stays under :data:`SIZE_LIMIT`: when the full version is too long it drops the links and then
-rows until it fits, and says how many findings it left out.
+with their page and selector, and the WCAG criteria matrix. GitHub refuses comments over
+65,536 characters, so the report stays under :data:`SIZE_LIMIT`: when the full version is too
+long it drops the links (and the full criteria table) and then rows until it fits, and says how
+many findings it left out.
 
 Page data (titles, selectors, messages) is hostile Markdown: it goes into code spans or is
 escaped so it can neither break the tables, inject HTML or links, nor @-mention anyone.
