@@ -98,6 +98,12 @@ class BrowserHost:
     def alive(self) -> bool:
         return self.browser is not None and self.browser.is_connected() and self.browser is not self._unresponsive
 
+    async def died_since(self, generation: int) -> bool:
+        """Whether the browser of ``generation`` is gone: relaunched since, disconnected, or silent."""
+        if self.generation != generation:
+            return True
+        return self.browser is not None and not await self.responsive()
+
     async def responsive(self, timeout_s: float = 5.0) -> bool:
         """Ask the browser itself: a killed one can fail a tab before its disconnect is seen."""
         browser = self.browser
@@ -204,7 +210,7 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
                     result = await audit_one(worker, index)
                 finally:
                     in_flight -= 1
-                if result.status == "error" and index not in retried and (host.generation != generation or not await host.responsive()):
+                if result.status == "error" and index not in retried and await host.died_since(generation):
                     retried.add(index)  # the browser died under this page: once more, in a new one
                     await worker.discard()
                     queue.put_nowait(index)
