@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -285,6 +286,11 @@ class Image:
         """Marked as decorative (alt="", role=presentation/none) or hidden from assistive technology."""
         return not self.spoken and not self.no_text_alternative
 
+    @property
+    def caption_alt(self) -> str:
+        """An alt drawn from its caption's descriptive part; "" when it has no caption to draw from."""
+        return self.caption.suggestion() if self.caption is not None else ""
+
 
 _CACHE: dict[int, tuple[weakref.ref, list[Image]]] = {}
 
@@ -301,6 +307,11 @@ def images(page: Snapshot) -> list[Image]:
     _CACHE[key] = (weakref.ref(page), found)
     weakref.finalize(page, _CACHE.pop, key, None)  # the cached tags keep the soup alive: drop them with the page
     return found
+
+
+def spoken_images(page: Snapshot) -> Iterable[Image]:
+    """The images a screen reader announces by a name: what rules about alt wording look at."""
+    return (image for image in images(page) if image.spoken)
 
 
 def _image_tags(page: Snapshot) -> list[Tag]:

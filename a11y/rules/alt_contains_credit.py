@@ -26,7 +26,7 @@ from typing import Any
 
 from ..snapshot import Snapshot
 from . import Issue, RuleMeta
-from ._captions import Image, credit_in, file_name_kind, images, quote, strip_credits
+from ._captions import Image, credit_in, file_name_kind, quote, spoken_images, strip_credits
 
 META = RuleMeta(
     id="alt-contains-credit",
@@ -39,9 +39,7 @@ META = RuleMeta(
 
 
 def applicable(page: Snapshot) -> Iterable[Image]:
-    for image in images(page):
-        if image.spoken:
-            yield image
+    return spoken_images(page)
 
 
 def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | None:
@@ -54,7 +52,7 @@ def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | N
     if remainder and credit_in(remainder) is None:
         suggestion = f'Use alt="{remainder}" and keep the credit in the caption.'
     else:
-        suggested = image.caption.suggestion() if image.caption is not None else ""
+        suggested = image.caption_alt
         described = f'alt="{suggested}" (drawn from the caption)' if suggested else "alt text that says what the photo shows"
         suggestion = f"Replace the credit with {described}, and keep the credit in the caption."
     return Issue(image.element, message, suggestion=suggestion)

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..snapshot import Snapshot
 from . import Issue, RuleMeta
-from ._captions import Image, file_name_kind, images, quote
+from ._captions import Image, file_name_kind, quote, spoken_images
 
 META = RuleMeta(
     id="alt-is-filename",
@@ -41,9 +41,7 @@ META = RuleMeta(
 
 
 def applicable(page: Snapshot) -> Iterable[Image]:
-    for image in images(page):
-        if image.spoken:
-            yield image
+    return spoken_images(page)
 
 
 def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | None:
@@ -51,7 +49,7 @@ def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | N
     if kind is None:
         return None
     message = f"The image's text alternative {quote(image.name)} is {kind}, which says nothing about what the image shows."
-    suggested = image.caption.suggestion() if image.caption is not None else ""
+    suggested = image.caption_alt
     if suggested:
         suggestion = f'Replace it with a description, e.g. alt="{suggested}" (drawn from the caption).'
     else:

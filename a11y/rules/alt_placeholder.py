@@ -29,7 +29,7 @@ from typing import Any
 
 from ..snapshot import Snapshot
 from . import Issue, RuleMeta
-from ._captions import Image, images, quote, src_names
+from ._captions import Image, quote, spoken_images, src_names
 
 META = RuleMeta(
     id="alt-placeholder",
@@ -56,9 +56,7 @@ def _normalise(text: str) -> str:
 
 
 def applicable(page: Snapshot) -> Iterable[Image]:
-    for image in images(page):
-        if image.spoken:
-            yield image
+    return spoken_images(page)
 
 
 def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | None:
@@ -68,7 +66,7 @@ def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | N
     if word == "spacer" and any("spacer" in name.lower() for name in src_names(image.element)):
         return None
     message = f"The image's text alternative {quote(image.name)} is a placeholder that says nothing about what it shows."
-    suggested = image.caption.suggestion() if image.caption is not None else ""
+    suggested = image.caption_alt
     if suggested:
         suggestion = f'Describe the image, e.g. alt="{suggested}" (drawn from its caption).'
     else:
