@@ -329,14 +329,21 @@ def criteria_for_run(run: RunResult, rule_criteria: Mapping[str, Sequence[str]],
     it is on every page. Each row adds ``pages`` (how many pages have each status) and
     ``failing_pages`` (page names); ``findings`` lists the fingerprints behind the run's status.
     """
-    audited = [p for p in run.pages if p.status == "ok"]
-    per_page = [criteria_for_page(p, rule_criteria, level, standard) for p in audited]
+    return criteria_for_pages_and_run(run, rule_criteria, level, standard)[1]
+
+
+def criteria_for_pages_and_run(run: RunResult, rule_criteria: Mapping[str, Sequence[str]], level: str = "AA",
+                               standard: str = "wcag22") -> tuple[list[list[dict[str, Any]]], list[dict[str, Any]]]:
+    """Each page's rows (in the order of ``run.pages``, [] for a page not audited) and the run's
+    rows (:func:`criteria_for_run`), the pages' computed once for both."""
+    per_page = [criteria_for_page(p, rule_criteria, level, standard) for p in run.pages]
+    audited = [(page, rows) for page, rows in zip(run.pages, per_page, strict=True) if page.status == "ok"]
     by_criterion = rules_by_criterion(rule_criteria)
-    rows = []
+    run_rows = []
     for index, criterion in enumerate(criteria_table(level, standard)):
-        entries = [entries[index] for entries in per_page]
-        rows.append(_run_row(criterion, audited, entries, by_criterion.get(criterion.id, []), standard))
-    return rows
+        entries = [rows[index] for _, rows in audited]
+        run_rows.append(_run_row(criterion, [page for page, _ in audited], entries, by_criterion.get(criterion.id, []), standard))
+    return per_page, run_rows
 
 
 def _run_row(criterion: Criterion, pages: Sequence[PageResult], entries: Sequence[dict[str, Any]],

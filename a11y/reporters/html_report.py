@@ -29,8 +29,7 @@ from ..criteria import (
     DISCLAIMER,
     STATUS_LABELS,
     STATUSES,
-    criteria_for_page,
-    criteria_for_run,
+    criteria_for_pages_and_run,
     criteria_table,
     criterion_key,
     get_criterion,
@@ -174,14 +173,11 @@ def criteria_view(run: RunResult) -> dict[str, Any]:
     """
     rule_criteria = rule_criteria_of(run)
     level = level_of_standard(str(run.tool.get("standard", "")))
-    rows = criteria_for_run(run, rule_criteria, level)
-    per_page = []
-    for page in run.pages:
-        entries = criteria_for_page(page, rule_criteria, level)
-        per_page.append({
-            "codes": "".join(str(STATUSES.index(e["status"])) for e in entries),
-            "reasons": {e["id"]: e["reason"] for e in entries if e["findings"] or e["status"] == "not-applicable"},
-        })
+    page_rows, rows = criteria_for_pages_and_run(run, rule_criteria, level)
+    per_page = [{
+        "codes": "".join(str(STATUSES.index(e["status"])) for e in entries),
+        "reasons": {e["id"]: e["reason"] for e in entries if e["findings"] or e["status"] == "not-applicable"},
+    } for entries in page_rows]
     return {
         "level": level,
         "note": DISCLAIMER,

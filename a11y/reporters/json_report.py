@@ -18,14 +18,15 @@ class JsonReporter:
 
     def data(self, run: RunResult) -> dict:
         """The run plus the WCAG criteria view, per page and for the whole run."""
-        from ..criteria import DISCLAIMER, criteria_for_page, criteria_for_run, level_of_standard, rule_criteria_of
+        from ..criteria import DISCLAIMER, criteria_for_pages_and_run, level_of_standard, rule_criteria_of
 
         data = run.to_dict()
         rule_criteria = rule_criteria_of(run)
         level = level_of_standard(str(run.tool.get("standard", "")))
-        for page_data, page in zip(data["pages"], run.pages, strict=True):
-            page_data["criteria"] = criteria_for_page(page, rule_criteria, level) if page.status == "ok" else []
-        data["criteria"] = criteria_for_run(run, rule_criteria, level)
+        per_page, run_rows = criteria_for_pages_and_run(run, rule_criteria, level)
+        for page_data, rows in zip(data["pages"], per_page, strict=True):
+            page_data["criteria"] = rows
+        data["criteria"] = run_rows
         data["criteria_note"] = DISCLAIMER
         return data
 
