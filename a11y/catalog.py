@@ -29,13 +29,13 @@ def axe_rules(browser_path: str | None = None) -> dict[str, AxeRule]:
     """axe-core's rule list, read from axe in a blank page of a real browser."""
     from playwright.async_api import async_playwright
 
-    from .browser import find_browser, launch_args
+    from .browser import find_browser, launch_options
     from .render import axe_rule_catalog
 
     async def read() -> dict[str, AxeRule]:
         choice = find_browser(browser_path)
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=choice.path, args=launch_args())
+            browser = await pw.chromium.launch(executable_path=choice.path, **launch_options())
             try:
                 return parse_rules(await axe_rule_catalog(browser))
             finally:

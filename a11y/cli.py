@@ -256,10 +256,7 @@ def apply_ignores(run: RunResult, ignores: list[Ignore], config_path: Path | Non
 
 
 def post_process(run: RunResult, inv: Invocation) -> None:
-    """Source lines, ignores, review decisions and the baseline: everything the reports show."""
-    from .sourcemap import locate_findings
-
-    locate_findings(run)
+    """Ignores, review decisions and the baseline (the engine located the source lines)."""
     apply_ignores(run, inv.config.get("ignore", []), inv.config.path)
     if inv.values.get("review_path"):
         from .review import ReviewError, apply_review, load_review

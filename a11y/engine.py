@@ -24,7 +24,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from . import __version__
 from .axe import AxeRule, applied_rules, axe_version, findings_from_results, parse_rules, run_options
-from .browser import BrowserChoice, find_browser, launch_args
+from .browser import BrowserChoice, find_browser, launch_options
 from .criteria import rule_criteria_for
 from .fingerprint import assign_fingerprints
 from .model import PageResult, RunResult
@@ -33,6 +33,7 @@ from .rules import RulesOutcome, run_rules
 from .server import PageServer
 from .settings import Settings
 from .snapshot import Snapshot
+from .sourcemap import locate_page
 from .targets import Target, resolve_targets
 
 GC_EVERY = 20  # pages between full garbage collections on long runs
@@ -71,9 +72,9 @@ async def audit_async(targets: Sequence[str | Target], settings: Settings, progr
         host = BrowserHost(playwright, choice)
         stack.push_async_callback(host.close)
         browser = await host.get()
-        catalog = parse_rules(await axe_rule_catalog(browser))
-        rule_criteria = rule_criteria_for(catalog, settings.axe_tags(), settings.disabled_rules, settings.run_axe)
+        catalog = RuleCatalog(host)
         pages, interrupted = await _audit_all(host, resolved, urls, settings, catalog, progress, should_stop or (lambda: False))
+        rule_criteria = rule_criteria_for(await catalog.get(), settings.axe_tags(), settings.disabled_rules, settings.run_axe)
         info = BrowserInfo(choice.path, browser.version)
     tool = _tool_info(settings, info)
     if host.restarts:
@@ -124,7 +125,7 @@ class BrowserHost:
                 if self.browser is not None:
                     self.restarts += 1
                     await self.close()
-                self.browser = await self.playwright.chromium.launch(executable_path=self.choice.path, args=launch_args(), headless=True)
+                self.browser = await self.playwright.chromium.launch(executable_path=self.choice.path, **launch_options())
                 self.generation += 1
             return self.browser  # type: ignore[return-value]
 
@@ -134,6 +135,31 @@ class BrowserHost:
                 await asyncio.wait_for(self.browser.close(), timeout=20)  # type: ignore[union-attr]
             except (asyncio.TimeoutError, PlaywrightError):
                 pass
+
+
+class RuleCatalog:
+    """axe-core's rule metadata, read once per run from the first tab that ran axe.
+
+    A blank page of its own (a context, a tab, an axe injection: about 0.6 s before the first
+    page could start) is only opened when no page got that far.
+    """
+
+    def __init__(self, host: BrowserHost) -> None:
+        self.host = host
+        self.rules: dict[str, AxeRule] | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self, worker: PageWorker | None = None) -> dict[str, AxeRule]:
+        async with self._lock:
+            if self.rules is None:
+                raw = None
+                if worker is not None:
+                    try:
+                        raw = await worker.rule_catalog()
+                    except (PageFailed, PlaywrightError):
+                        raw = None  # the page went away meanwhile
+                self.rules = parse_rules(raw if raw is not None else await axe_rule_catalog(await self.host.get()))
+            return self.rules
 
 
 def _resolve(targets: Sequence[str | Target]) -> list[Target]:
@@ -161,7 +187,7 @@ def _serve_local(targets: list[Target], stack: AsyncExitStack) -> dict[Target, s
 
 
 async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target, str], settings: Settings,
-                     catalog: dict[str, AxeRule], progress: ProgressCallback | None, should_stop: StopCheck) -> tuple[list[PageResult], bool]:
+                     catalog: RuleCatalog, progress: ProgressCallback | None, should_stop: StopCheck) -> tuple[list[PageResult], bool]:
     """Pages in parallel over a pool of tabs; results in the order of the targets.
 
     A page in flight when the browser died is retried once in a new browser. Returns the pages
@@ -241,7 +267,7 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
 
 
 async def audit_target(worker: PageWorker, target: Target, url: str, settings: Settings,
-                       axe_options: dict[str, Any], catalog: dict[str, AxeRule]) -> PageResult:
+                       axe_options: dict[str, Any], catalog: RuleCatalog) -> PageResult:
     """Audit one page; every failure becomes an error page, never an exception."""
     if target.error:
         return PageResult(source=target.source, url="", status="error", error=target.error)
@@ -263,7 +289,8 @@ async def audit_target(worker: PageWorker, target: Target, url: str, settings: S
         await worker.discard()
         return _failed(page, f"browser error: {str(exc).splitlines()[0][:160]}")
     try:
-        return await asyncio.to_thread(build_page_result, page, rendered, settings, catalog)
+        rules = await catalog.get(worker)
+        return await asyncio.to_thread(build_page_result, page, rendered, settings, rules)
     except Exception as exc:  # noqa: BLE001 - one page's bad data must not stop the run
         return _failed(page, f"could not analyse the rendered page ({type(exc).__name__}: {str(exc)[:120]})")
 
@@ -304,6 +331,7 @@ def build_page_result(page: PageResult, rendered: Rendered, settings: Settings, 
     page.findings = sorted(findings, key=lambda f: f.sort_key())
     page.timings = {"load_s": rendered.load_s, "axe_s": rendered.axe_s, "rules_s": outcome.seconds}
     assign_fingerprints(page)
+    locate_page(page)  # source lines, here in the worker thread while the browser renders the next page
     return page
 
 

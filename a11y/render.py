@@ -176,6 +176,7 @@ class PageWorker:
         self.crashed = False
         self.navigations: list[str] = []
         self.blocked: set[str] = set()
+        self.world: IsolatedWorld | None = None  # where axe-core runs on the current page
 
     async def _open(self) -> None:
         viewport = {"width": self.settings.viewport.width, "height": self.settings.viewport.height}
@@ -206,6 +207,13 @@ class PageWorker:
         self.pages_done += 1
         await self._add_cookies(url)
         return self.page  # type: ignore[return-value]
+
+    async def rule_catalog(self) -> list[dict[str, Any]]:
+        """``axe.getRules()`` from the world of the page just audited, where axe is loaded."""
+        if self.cdp is None:
+            raise PageFailed("no tab")
+        world = self.world or IsolatedWorld(self.cdp)
+        return await world.call(await main_frame_id(self.cdp), GET_RULES_JS)
 
     async def _add_cookies(self, url: str) -> None:
         """--cookie values, for the page's own host only (never sent elsewhere, never reported)."""
@@ -369,7 +377,7 @@ async def _render(worker: PageWorker, url: str, settings: Settings, axe_options:
     load_s = time.perf_counter() - started
 
     assert worker.cdp is not None
-    world = IsolatedWorld(worker.cdp)
+    world = worker.world = IsolatedWorld(worker.cdp)
     top = await main_frame_id(worker.cdp)
     started = time.perf_counter()
     worker.phase = "running axe-core"

@@ -29,39 +29,60 @@ sys.path.insert(0, str(ROOT))
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            status = Path(f"/proc/{entry}/status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        ppid = int(fields.get("PPid", "0").strip() or 0)
-        children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        total += rss.get(current, 0)
-        stack.extend(children.get(current, []))
-    return total
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+class ProcessTree:
+    """RSS of a process and all its descendants, read cheaply enough to sample every 100 ms.
+
+    Each process's parent is read once (from /proc/PID/stat) and each sample reads only the
+    tree's own /proc/PID/statm: the benchmark must not steal the CPU it measures.
+    """
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.parents: dict[int, int] = {}
+
+    def _parent(self, pid: int) -> int:
+        if pid not in self.parents:
+            try:
+                self.parents[pid] = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                self.parents[pid] = 0
+        return self.parents[pid]
+
+    def pids(self) -> list[int]:
+        alive = [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+        children: dict[int, list[int]] = {}
+        for pid in alive:
+            children.setdefault(self._parent(pid), []).append(pid)
+        found, stack = [], [self.root]
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(children.get(current, []))
+        return found
+
+    def rss_kb(self, pids: list[int] | None = None) -> int:
+        total = 0
+        for pid in self.pids() if pids is None else pids:
+            try:
+                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_KB
+            except (OSError, IndexError, ValueError):
+                pass  # gone meanwhile
+        return total
 
 
 class PeakSampler:
     """Samples a process tree's RSS every 100 ms in a thread; ``peak_mb`` when done."""
 
     def __init__(self, pid: int) -> None:
-        self.pid, self.peak_kb, self._stop = pid, 0, threading.Event()
+        self.tree, self.peak_kb, self._stop = ProcessTree(pid), 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+            self.peak_kb = max(self.peak_kb, self.tree.rss_kb())
             self._stop.wait(0.1)
 
     def __enter__(self) -> PeakSampler:
@@ -117,16 +138,10 @@ def plain_loop(urls: list[str], tags: list[str], browser_path: str | None) -> di
     return found
 
 
-def split_rss_kb(pid: int) -> tuple[int, int]:
+def split_rss_kb(tree: ProcessTree) -> tuple[int, int]:
     """(the a11y Python process, everything below it: Playwright's driver and Chromium)."""
-    own = 0
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                own = int(line.split()[1])
-    except OSError:
-        pass
-    return own, max(0, tree_rss_kb(pid) - own)
+    own = tree.rss_kb([tree.root])
+    return own, max(0, tree.rss_kb() - own)
 
 
 def memory_run(folder: Path, out: Path, checkpoints: tuple[int, ...]) -> int:
@@ -139,9 +154,11 @@ def memory_run(folder: Path, out: Path, checkpoints: tuple[int, ...]) -> int:
     lock = threading.Lock()
     stop = threading.Event()
 
+    tree = ProcessTree(process.pid)
+
     def sample() -> None:
         while not stop.is_set():
-            own, browser = split_rss_kb(process.pid)
+            own, browser = split_rss_kb(tree)
             with lock:
                 peaks[0], peaks[1] = max(peaks[0], own), max(peaks[1], browser)
             stop.wait(0.1)

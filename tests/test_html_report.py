@@ -215,10 +215,10 @@ def report_html(shots_run: RunResult, tmp_path_factory: pytest.TempPathFactory) 
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    from a11y.browser import find_browser, launch_args
+    from a11y.browser import find_browser, launch_options
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=find_browser().path, args=launch_args(), headless=True)
+        chromium = pw.chromium.launch(executable_path=find_browser().path, **launch_options())
         yield chromium
         chromium.close()
 

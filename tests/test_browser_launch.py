@@ -1,0 +1,67 @@
+"""How the audit browser is launched, checked on a real Chromium: the flags that keep it lean
+must reach it without dropping Playwright's own, and the rule catalog must not need a page."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from playwright.async_api import async_playwright
+
+from a11y.browser import AUDIT_DISABLED_FEATURES, DISABLE_FEATURES, find_browser, launch_options, playwright_disabled_features
+from a11y.engine import audit
+from a11y.settings import Settings
+
+
+def test_playwright_feature_list_is_read_from_its_driver():
+    features = playwright_disabled_features()
+    assert features, "Playwright's --disable-features list was not found in its driver: the audit flags are not applied"
+    assert all(name.isidentifier() for name in features)
+    assert not set(AUDIT_DISABLED_FEATURES) & set(features)
+
+
+def test_launch_options_carry_one_merged_feature_switch():
+    options = launch_options()
+    switches = [arg for arg in options["args"] if arg.startswith(DISABLE_FEATURES)]
+    assert len(switches) == 1
+    merged = switches[0].removeprefix(DISABLE_FEATURES).split(",")
+    assert set(merged) >= set(playwright_disabled_features() or ()) | set(AUDIT_DISABLED_FEATURES)
+    assert options["ignore_default_args"] == [DISABLE_FEATURES + ",".join(playwright_disabled_features() or ())]
+
+
+async def _launched_browser_facts() -> tuple[list[str], list[str]]:
+    """The running browser's --disable-features switches and the kinds of its targets."""
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=find_browser().path, **launch_options())
+        try:
+            context = await browser.new_context()
+            page = await context.new_page()
+            await page.goto("data:text/html,<title>t</title><p>hello</p>")
+            session = await browser.new_browser_cdp_session()
+            info = await session.send("SystemInfo.getProcessInfo")
+            browser_pid = next(p["id"] for p in info["processInfo"] if p["type"] == "browser")
+            command = Path(f"/proc/{browser_pid}/cmdline").read_text().split("\0")
+            targets = await session.send("Target.getTargets", {"filter": [{}]})
+            return [arg for arg in command if arg.startswith(DISABLE_FEATURES)], [t["type"] for t in targets["targetInfos"]]
+        finally:
+            await browser.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads the browser's command line from /proc")
+def test_running_browser_gets_playwright_features_and_ours():
+    switches, target_types = asyncio.run(_launched_browser_facts())
+    # Chromium keeps the last --disable-features only: Playwright's own must be gone, ours must hold both lists.
+    assert len(switches) == 1, switches
+    applied = set(switches[0].removeprefix(DISABLE_FEATURES).split(","))
+    assert applied >= set(playwright_disabled_features() or ()) | set(AUDIT_DISABLED_FEATURES)
+    # The omnibox popup WebUIs that new headless opens for each context's window are gone.
+    assert "browser_ui" not in target_types and "page" in target_types
+
+
+def test_rule_criteria_without_any_audited_page(tmp_path: Path):
+    """The axe rule catalog normally comes from the first audited page; with none it is read apart."""
+    run = audit([str(tmp_path / "missing.html")], Settings(settle_ms=0, timeout_s=10))
+    assert [page.status for page in run.pages] == ["error"]
+    assert run.rule_criteria["image-alt"] == ["1.1.1"]
+    assert run.rule_criteria["pseudo-list"] == ["1.3.1"]
