@@ -20,8 +20,6 @@ LAUNCH_ARGS = [
     # A page that allocates without end dies at 1 GB of JS heap instead of eating the machine.
     "--js-flags=--max-old-space-size=1024",
 ]
-
-
 # Browser features an audit never needs, which cost CPU on every page when tabs live in separate
 # contexts (measured: about 15% of a run's CPU on 2 cores). None changes how a page renders.
 AUDIT_DISABLED_FEATURES = (
