@@ -53,6 +53,8 @@ class ProcessTree:
 
     def pids(self) -> list[int]:
         alive = [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+        # forget the exited, so a reused pid has its parent read again
+        self.parents = {pid: self.parents[pid] for pid in alive if pid in self.parents}
         children: dict[int, list[int]] = {}
         for pid in alive:
             children.setdefault(self._parent(pid), []).append(pid)
