@@ -37,7 +37,7 @@ AUDIT_DISABLED_FEATURES = (
 DISABLE_FEATURES = "--disable-features="
 # Where Playwright's driver declares its default --disable-features list, by driver layout.
 _PLAYWRIGHT_SWITCH_FILES = ("lib/server/chromium/chromiumSwitches.js", "lib/coreBundle.js")
-_FEATURE_LIST = re.compile(r"disabledFeatures\s*=\s*\[(.*?)\]", re.S)
+_FEATURE_LIST_START = re.compile(r"disabledFeatures\s*=\s*\[")
 
 
 class BrowserNotFound(RuntimeError):
@@ -112,10 +112,11 @@ def playwright_disabled_features() -> tuple[str, ...] | None:
             source = (package / name).read_text(encoding="utf-8")
         except OSError:
             continue
-        match = _FEATURE_LIST.search(source)
-        if match:
-            body = re.sub(r"//[^\n]*", "", match.group(1))
-            return tuple(re.findall(r"[\"']([A-Za-z0-9_]+)[\"']", body)) or None
+        start = _FEATURE_LIST_START.search(source)
+        if start:
+            # comments out first: one may hold a "]" that does not end the list
+            items = re.sub(r"//[^\n]*", "", source[start.end():start.end() + 20000]).split("]", 1)[0]
+            return tuple(re.findall(r"[\"']([A-Za-z0-9_]+)[\"']", items)) or None
     return None
 
 
