@@ -112,12 +112,20 @@ def playwright_disabled_features() -> tuple[str, ...] | None:
             source = (package / name).read_text(encoding="utf-8")
         except OSError:
             continue
-        start = _FEATURE_LIST_START.search(source)
-        if start:
-            # comments out first: one may hold a "]" that does not end the list
-            items = re.sub(r"//[^\n]*", "", source[start.end():start.end() + 20000]).split("]", 1)[0]
-            return tuple(re.findall(r"[\"']([A-Za-z0-9_]+)[\"']", items)) or None
+        features = features_in_source(source)
+        if features:
+            return features
     return None
+
+
+def features_in_source(source: str) -> tuple[str, ...] | None:
+    """The names in a ``disabledFeatures = [...]`` array of JavaScript source."""
+    start = _FEATURE_LIST_START.search(source)
+    if not start:
+        return None
+    # comments out first: one may hold a "]" that does not end the list
+    items = re.sub(r"//[^\n]*", "", source[start.end():start.end() + 20000]).split("]", 1)[0]
+    return tuple(re.findall(r"[\"']([A-Za-z0-9_]+)[\"']", items)) or None
 
 
 def launch_options() -> dict[str, Any]:

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from playwright.async_api import async_playwright
 
-from a11y.browser import AUDIT_DISABLED_FEATURES, DISABLE_FEATURES, find_browser, launch_options, playwright_disabled_features
+from a11y.browser import (
+    AUDIT_DISABLED_FEATURES,
+    DISABLE_FEATURES,
+    features_in_source,
+    find_browser,
+    launch_options,
+    playwright_disabled_features,
+)
 from a11y.engine import audit
 from a11y.settings import Settings
 
@@ -19,6 +26,20 @@ def test_playwright_feature_list_is_read_from_its_driver():
     assert features, "Playwright's --disable-features list was not found in its driver: the audit flags are not applied"
     assert all(name.isidentifier() for name in features)
     assert not set(AUDIT_DISABLED_FEATURES) & set(features)
+
+
+def test_feature_list_parsing_survives_comments_and_layouts():
+    source = """var disabledFeatures, other;
+    disabledFeatures = [
+      // See https://example.test/issue[42] for why
+      "FeatureOne",
+      process.env.X ? "" : 'FeatureTwo',
+      "FeatureThree"
+    ].filter(Boolean);
+    other = ["NotAFeature"];"""
+    assert features_in_source(source) == ("FeatureOne", "FeatureTwo", "FeatureThree")
+    assert features_in_source('const disabledFeatures=["A_b1"]') == ("A_b1",)
+    assert features_in_source("no list here") is None
 
 
 def test_launch_options_carry_one_merged_feature_switch():
