@@ -80,19 +80,20 @@ class MarkdownReporter:
 
     def render(self, run: RunResult) -> str:
         """The fullest version that fits: with links; else link-free; else link-free with fewer rows."""
-        text = self._render(run, True, MAX_FINDINGS)
+        criteria = self._criteria_rows(run)  # once: every shrinking attempt below shows the same matrix
+        text = self._render(run, True, MAX_FINDINGS, criteria)
         rows = MAX_FINDINGS
         while len(text) > SIZE_LIMIT and rows >= 0:
-            text = self._render(run, False, rows)
+            text = self._render(run, False, rows, criteria)
             rows = rows - 10 if rows > 10 else rows - 1
         return text if len(text) <= SIZE_LIMIT else text[: SIZE_LIMIT - 2].rstrip() + "…\n"
 
     def write(self, run: RunResult, out_dir: Path) -> Path:
         return write_atomic(out_dir / self.filename, self.render(run))
 
-    def _render(self, run: RunResult, links: bool, max_rows: int) -> str:
+    def _render(self, run: RunResult, links: bool, max_rows: int, criteria: list[dict[str, Any]] | None) -> str:
         parts = [self._totals(run), self._errors(run), self._rules(run, links), self._findings(run, max_rows),
-                 self._criteria(run, links, full=links), self._footer(run)]
+                 self._criteria(run, criteria, links, full=links), self._footer(run)]
         return "\n".join(part for part in parts if part).rstrip("\n") + "\n"
 
     def _totals(self, run: RunResult) -> str:
@@ -159,16 +160,22 @@ class MarkdownReporter:
             lines.append(f"\n… and {left} more finding{'s' if left != 1 else ''}: see report.html for all of them.")
         return "\n".join(lines) + "\n"
 
-    def _criteria(self, run: RunResult, links: bool, full: bool) -> str:
+    @staticmethod
+    def _criteria_rows(run: RunResult) -> list[dict[str, Any]] | None:
+        """The run's criteria rows; None when no page was audited."""
+        if not any(page.status == "ok" for page in run.pages):
+            return None
+        return criteria_for_run(run, rule_criteria_of(run), level_of_standard(str(run.tool.get("standard", ""))))
+
+    def _criteria(self, run: RunResult, rows: list[dict[str, Any]] | None, links: bool, full: bool) -> str:
         """The criteria matrix: the criteria with findings, then every criterion in a collapsed table.
 
         When the report must shrink, the full table goes with the links (report.html and
         report.json keep it).
         """
-        if not any(page.status == "ok" for page in run.pages):
+        if rows is None:
             return ""
         level = level_of_standard(str(run.tool.get("standard", "")))
-        rows = criteria_for_run(run, rule_criteria_of(run), level)
         counts = ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in status_counts(rows).items())
         lines = [f"### WCAG 2.2 Level {level} criteria", "", f"_{md_text(DISCLAIMER, 400)}_", "",
                  f"{len(rows)} criteria on {_pages(sum(p.status == 'ok' for p in run.pages))}: {counts}.", ""]
