@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from a11y.axe import axe_version, wcag_from_tags  # noqa: E402
 from a11y.criteria import axe_rule_tags_from_source  # noqa: E402
 from a11y.rules import all_rules  # noqa: E402
+from scripts.generated import shown, write_or_check  # noqa: E402
 
 CATALOG = ROOT.parent / "shared" / "openacr" / "2.5-edition-wcag-2.2-508-en.yaml"
 OUT = ROOT / "a11y" / "data" / "wcag22.json"
@@ -235,18 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed file is out of date")
     args = parser.parse_args(argv)
     if not args.catalog.is_file():
-        print(f"{args.catalog} not found: keeping the committed {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+        print(f"{args.catalog} not found: keeping the committed {shown(args.out)}")
         return 0
     data = build(yaml.safe_load(args.catalog.read_text(encoding="utf-8")))
-    text = dump(data)
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
-        print("up to date" if current == text else f"{args.out} is out of date: run scripts/make_criteria_data.py")
-        return 0 if current == text else 1
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}: {len(data['criteria'])} criteria, {len(data['catalog']['chapters'])} chapters")
-    return 0
+    return write_or_check(args.out, dump(data), check=args.check, script="scripts/make_criteria_data.py",
+                          summary=f"{len(data['criteria'])} criteria, {len(data['catalog']['chapters'])} chapters")
 
 
 if __name__ == "__main__":

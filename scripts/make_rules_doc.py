@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from a11y.criteria import get_criterion  # noqa: E402
 from a11y.rules import Rule, all_rules  # noqa: E402
+from scripts.generated import write_or_check  # noqa: E402
 
 OUT = ROOT / "docs" / "rules.md"
 AXE_DOCS = "https://dequeuniversity.com/rules/axe/"
@@ -174,17 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
     args = parser.parse_args(argv)
-    text = render()
-    out = args.out.resolve()
-    shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
-        print(f"{shown} is up to date" if current == text else f"{shown} is out of date: run scripts/make_rules_doc.py")
-        return 0 if current == text else 1
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {shown}: {len(all_rules())} rules")
-    return 0
+    return write_or_check(args.out, render(), check=args.check, script="scripts/make_rules_doc.py", summary=f"{len(all_rules())} rules")
 
 
 if __name__ == "__main__":
