@@ -11,11 +11,14 @@ from playwright.async_api import async_playwright
 
 from a11y.browser import (
     AUDIT_DISABLED_FEATURES,
+    AUDIT_JS_FLAGS,
     DISABLE_FEATURES,
+    JS_FLAGS,
     features_in_source,
     find_browser,
     launch_options,
     playwright_disabled_features,
+    with_js_flags,
 )
 from a11y.engine import audit
 from a11y.settings import Settings
@@ -51,8 +54,16 @@ def test_launch_options_carry_one_merged_feature_switch():
     assert options["ignore_default_args"] == [DISABLE_FEATURES + ",".join(playwright_disabled_features() or ())]
 
 
-async def _launched_browser_facts() -> tuple[list[str], list[str]]:
-    """The running browser's --disable-features switches and the kinds of its targets."""
+def test_js_flags_are_merged_into_one_switch():
+    merged = with_js_flags(["--a", "--js-flags=--max-old-space-size=1024", "--b"], ("--x=1", "--y"))
+    assert merged == ["--a", "--b", "--js-flags=--max-old-space-size=1024 --x=1 --y"]
+    assert with_js_flags(["--a"], ("--x=1",)) == ["--a", "--js-flags=--x=1"]
+    assert with_js_flags(["--a"], ()) == ["--a"]
+
+
+async def _launched_browser_facts() -> tuple[list[str], list[str], dict[str, str]]:
+    """The running browser's --disable-features switches, the kinds of its targets, and the
+    command lines of its browser and renderer processes (a renderer's is space-separated)."""
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=find_browser().path, **launch_options())
         try:
@@ -64,20 +75,28 @@ async def _launched_browser_facts() -> tuple[list[str], list[str]]:
             browser_pid = next(p["id"] for p in info["processInfo"] if p["type"] == "browser")
             command = Path(f"/proc/{browser_pid}/cmdline").read_text().split("\0")
             targets = await session.send("Target.getTargets", {"filter": [{}]})
-            return [arg for arg in command if arg.startswith(DISABLE_FEATURES)], [t["type"] for t in targets["targetInfos"]]
+            command_lines = {p["type"]: Path(f"/proc/{p['id']}/cmdline").read_text().replace("\0", " ")
+                             for p in info["processInfo"] if p["type"] in ("browser", "renderer")}
+            return [arg for arg in command if arg.startswith(DISABLE_FEATURES)], [t["type"] for t in targets["targetInfos"]], command_lines
         finally:
             await browser.close()
 
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads the browser's command line from /proc")
 def test_running_browser_gets_playwright_features_and_ours():
-    switches, target_types = asyncio.run(_launched_browser_facts())
+    switches, target_types, command_lines = asyncio.run(_launched_browser_facts())
     # Chromium keeps the last --disable-features only: Playwright's own must be gone, ours must hold both lists.
     assert len(switches) == 1, switches
     applied = set(switches[0].removeprefix(DISABLE_FEATURES).split(","))
     assert applied >= set(playwright_disabled_features() or ()) | set(AUDIT_DISABLED_FEATURES)
     # The omnibox popup WebUIs that new headless opens for each context's window are gone.
     assert "browser_ui" not in target_types and "page" in target_types
+    # V8's flags reach the renderer in one switch: the heap limit and the tiering flag together.
+    assert set(command_lines) == {"browser", "renderer"}
+    for command_line in command_lines.values():
+        assert command_line.count(JS_FLAGS) == 1, command_line
+        flags = command_line.split(JS_FLAGS, 1)[1].split()
+        assert "--max-old-space-size=1024" in flags and set(AUDIT_JS_FLAGS) <= set(flags), command_line
 
 
 def test_rule_criteria_without_any_audited_page(tmp_path: Path):
