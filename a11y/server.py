@@ -15,6 +15,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 
+STOP_POLL_S = 0.02  # how often serve_forever looks for shutdown(); its default 0.5 s was waited out at the end of every run
+
 
 class _RootedHandler(SimpleHTTPRequestHandler):
     """Serves files under ``directory`` and nothing else."""
@@ -63,7 +65,7 @@ class PageServer:
         self.root = root.resolve()
         handler = functools.partial(_RootedHandler, directory=str(self.root))
         self._httpd = _QuietServer(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name=f"a11y-serve:{self.root.name}", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(STOP_POLL_S,), name=f"a11y-serve:{self.root.name}", daemon=True)
 
     @property
     def port(self) -> int:
