@@ -29,11 +29,11 @@ from .criteria import rule_criteria_for
 from .fingerprint import assign_fingerprints
 from .model import PageResult, RunResult
 from .render import PageFailed, PageWorker, Rendered, axe_rule_catalog, render_page
-from .rules import RulesOutcome, run_rules
+from .rules import RulesOutcome, examples_page, run_rules
 from .server import PageServer
 from .settings import Settings
 from .snapshot import Snapshot
-from .sourcemap import locate_page
+from .sourcemap import SourceDocument, locate_page, parse_positioned
 from .targets import Target, resolve_targets
 
 GC_EVERY = 20  # pages between full garbage collections on long runs
@@ -66,6 +66,7 @@ async def audit_async(targets: Sequence[str | Target], settings: Settings, progr
     clock = time.perf_counter()
     resolved = _resolve(targets)
     choice = find_browser(settings.browser_path)
+    warming = asyncio.create_task(asyncio.to_thread(warm_up))
     async with AsyncExitStack() as stack:
         urls = _serve_local(resolved, stack)
         playwright = await stack.enter_async_context(async_playwright())
@@ -76,11 +77,23 @@ async def audit_async(targets: Sequence[str | Target], settings: Settings, progr
         pages, interrupted = await _audit_all(host, resolved, urls, settings, catalog, progress, should_stop or (lambda: False))
         rule_criteria = rule_criteria_for(await catalog.get(), settings.axe_tags(), settings.disabled_rules, settings.run_axe)
         info = BrowserInfo(choice.path, browser.version)
+    await warming
     tool = _tool_info(settings, info)
     if host.restarts:
         tool["browser_restarts"] = host.restarts
     return RunResult(pages=pages, tool=tool, started=started_at, duration_s=time.perf_counter() - clock, interrupted=interrupted,
                      rule_criteria=rule_criteria)
+
+
+def warm_up() -> None:
+    """The first page's one-off Python work (rule imports, parser and selector caches), done
+    on the rules' own examples while the browser starts, when the CPU is otherwise idle."""
+    try:
+        html = examples_page()
+        run_rules(Snapshot.from_html(html))
+        SourceDocument(html, parse_positioned(html)).locate("p")
+    except Exception:  # noqa: BLE001 - only a head start: the real pages still run every rule
+        pass
 
 
 class BrowserHost:
@@ -199,7 +212,7 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
         queue.put_nowait(index)
     results: list[PageResult | None] = [None] * len(targets)
     retried: set[int] = set()
-    in_flight = 0
+    in_flight = 0  # pages rendering, which may still fail and come back for a retry
     done = 0
     host_gates: dict[str, asyncio.Semaphore] = {}
 
@@ -210,43 +223,62 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
             return None
         return host_gates.setdefault(host_name, asyncio.Semaphore(settings.max_per_host))
 
-    async def audit_one(worker: PageWorker, index: int) -> PageResult:
+    async def render_one(worker: PageWorker, index: int) -> PageResult | Analysis:
         target = targets[index]
         gate = host_gate(urls.get(target, ""))
         if gate is None:
-            return await audit_target(worker, target, urls.get(target, ""), settings, axe_options, catalog)
+            return await render_target(worker, target, urls.get(target, ""), settings, axe_options, catalog)
         async with gate:
-            return await audit_target(worker, target, urls.get(target, ""), settings, axe_options, catalog)
+            return await render_target(worker, target, urls.get(target, ""), settings, axe_options, catalog)
+
+    def record(index: int, result: PageResult) -> None:
+        nonlocal done
+        results[index] = result
+        done += 1
+        if done % GC_EVERY == 0:
+            gc.collect()  # page trees and protocol payloads form cycles; free them in step
+        if progress:
+            progress(result, done, len(targets))
+
+    async def analyse_and_record(index: int, analysis: Analysis) -> None:
+        record(index, await analyse(analysis, settings))
 
     async def work() -> None:
-        nonlocal done, in_flight
+        nonlocal in_flight
         worker = PageWorker(host, settings)
+        analysing: asyncio.Task[None] | None = None  # the tab's previous page, analysed while it renders the next
         try:
             while not should_stop():
                 try:
                     index = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     if in_flight == 0:
-                        return
+                        break
                     await asyncio.sleep(0.05)  # a page in flight may still come back for a retry
                     continue
                 in_flight += 1
                 generation = host.generation
                 try:
-                    result = await audit_one(worker, index)
+                    outcome = await render_one(worker, index)
                 finally:
                     in_flight -= 1
-                if result.status == "error" and index not in retried and await host.died_since(generation):
-                    retried.add(index)  # the browser died under this page: once more, in a new one
-                    await worker.discard()
-                    queue.put_nowait(index)
+                if isinstance(outcome, PageResult):
+                    if outcome.status == "error" and index not in retried and await host.died_since(generation):
+                        retried.add(index)  # the browser died under this page: once more, in a new one
+                        await worker.discard()
+                        queue.put_nowait(index)
+                    else:
+                        record(index, outcome)
                     continue
-                results[index] = result
-                done += 1
-                if done % GC_EVERY == 0:
-                    gc.collect()  # page trees and protocol payloads form cycles; free them in step
-                if progress:
-                    progress(result, done, len(targets))
+                if analysing is not None:
+                    await analysing  # one page in analysis per tab bounds the memory held
+                analysing = asyncio.create_task(analyse_and_record(index, outcome))
+            if analysing is not None:
+                await analysing
+        except asyncio.CancelledError:
+            if analysing is not None:
+                analysing.cancel()
+            raise
         finally:
             await worker.discard()
 
@@ -266,9 +298,18 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
     return [r for r in results if r is not None], bool(interrupted)
 
 
-async def audit_target(worker: PageWorker, target: Target, url: str, settings: Settings,
-                       axe_options: dict[str, Any], catalog: RuleCatalog) -> PageResult:
-    """Audit one page; every failure becomes an error page, never an exception."""
+@dataclass
+class Analysis:
+    """A rendered page waiting for our rules, off the tab that rendered it."""
+
+    page: PageResult
+    rendered: Rendered
+    catalog: dict[str, AxeRule]
+
+
+async def render_target(worker: PageWorker, target: Target, url: str, settings: Settings,
+                        axe_options: dict[str, Any], catalog: RuleCatalog) -> PageResult | Analysis:
+    """Render one page: what our rules need, or an error page. Every failure is caught."""
     if target.error:
         return PageResult(source=target.source, url="", status="error", error=target.error)
     page = PageResult(source=target.source, url=url)
@@ -289,10 +330,21 @@ async def audit_target(worker: PageWorker, target: Target, url: str, settings: S
         await worker.discard()
         return _failed(page, f"browser error: {str(exc).splitlines()[0][:160]}")
     try:
-        rules = await catalog.get(worker)
-        return await asyncio.to_thread(build_page_result, page, rendered, settings, rules)
+        return Analysis(page, rendered, await catalog.get(worker))  # read while axe is still loaded in this tab
+    except Exception as exc:  # noqa: BLE001 - the catalog's fallback page may fail too
+        return _analysis_failed(page, exc)
+
+
+async def analyse(analysis: Analysis, settings: Settings) -> PageResult:
+    """Our rules and the merge, in a thread; bad page data makes an error page, never an exception."""
+    try:
+        return await asyncio.to_thread(build_page_result, analysis.page, analysis.rendered, settings, analysis.catalog)
     except Exception as exc:  # noqa: BLE001 - one page's bad data must not stop the run
-        return _failed(page, f"could not analyse the rendered page ({type(exc).__name__}: {str(exc)[:120]})")
+        return _analysis_failed(analysis.page, exc)
+
+
+def _analysis_failed(page: PageResult, exc: Exception) -> PageResult:
+    return _failed(page, f"could not analyse the rendered page ({type(exc).__name__}: {str(exc)[:120]})")
 
 
 def _failed(page: PageResult, cause: str) -> PageResult:

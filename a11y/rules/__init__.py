@@ -151,6 +151,12 @@ def all_rules() -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda r: r.id))
 
 
+def examples_page() -> str:
+    """Every rule's documented example on one page."""
+    examples = (rule.doc_sections().get("Example", "") for rule in all_rules())
+    return "<!doctype html><title>Rule examples</title>\n" + "\n".join(examples)
+
+
 def get_rule(rule_id: str) -> Rule | None:
     return next((r for r in all_rules() if r.id == rule_id), None)
 
