@@ -64,7 +64,7 @@ AUDIT_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
     click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                  help="Config file (default: ./a11y.toml, else [tool.a11y] in ./pyproject.toml)."),
     click.option("--out", "out_dir", default="reports", show_default=True, help="Folder for reports."),
-    click.option("--concurrency", type=click.IntRange(1, 64), default=default_concurrency(), show_default=True, help="Pages audited at once."),
+    click.option("--concurrency", type=click.IntRange(1, 64), default=default_concurrency(), show_default=True, help="Pages in flight at once; axe-core itself runs on at most one page per CPU at a time."),
     click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True, help="Seconds a page may take to load."),
     click.option("--settle-ms", type=click.IntRange(0, 60000), default=2000, show_default=True,
                  help="Longest wait for the network to go idle after load."),

@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, CDPSession, Page, Response, Route
@@ -350,14 +351,36 @@ def _navigation_error(exc: PlaywrightError, timeout_s: float) -> PageFailed:
     return PageFailed(f"could not load the page ({text[:160]})")
 
 
-async def render_page(worker: PageWorker, url: str, settings: Settings, axe_options: dict[str, Any]) -> Rendered:
-    """Load ``url`` in the worker's tab, let it settle, run axe-core, take the snapshot.
+@dataclass
+class Loaded:
+    """A page loaded and settled in a worker's tab, not audited yet."""
 
-    Raises PageFailed with a one-line cause; the worker is marked broken when its tab may be
-    in a bad state, so the next page gets a fresh one.
+    page: Page
+    url: str
+    final_url: str
+    load_s: float
+
+
+T = TypeVar("T")
+
+
+async def load_page(worker: PageWorker, url: str, settings: Settings) -> Loaded:
+    """Load ``url`` in the worker's tab and let it settle (mostly waiting on the network).
+
+    Raises PageFailed with a one-line cause, as ``audit_page`` does; the worker is marked broken
+    when its tab may be in a bad state, so the next page gets a fresh one.
     """
+    return await _guarded(worker, _load(worker, url, settings))
+
+
+async def audit_page(worker: PageWorker, loaded: Loaded, settings: Settings, axe_options: dict[str, Any]) -> Rendered:
+    """Run axe-core on a loaded page and take the snapshot: the CPU-bound part of a page."""
+    return await _guarded(worker, _audit(worker, loaded, settings, axe_options))
+
+
+async def _guarded(worker: PageWorker, work: Awaitable[T]) -> T:
     try:
-        return await _render(worker, url, settings, axe_options)
+        return await work
     except PageFailed:
         worker.broken = True
         raise
@@ -366,16 +389,19 @@ async def render_page(worker: PageWorker, url: str, settings: Settings, axe_opti
         raise _failure_from(worker, exc) from None
 
 
-async def _render(worker: PageWorker, url: str, settings: Settings, axe_options: dict[str, Any]) -> Rendered:
+async def _load(worker: PageWorker, url: str, settings: Settings) -> Loaded:
     page = await worker.prepare(url)
     started = time.perf_counter()
     page, response = await _goto_with_retries(worker, page, url, settings)
     _check_response(response, url)
     await _settle(page, settings.settle_ms)
-    loaded_url = page.url
+    final_url = page.url
     _check_still_here(worker, url)
-    load_s = time.perf_counter() - started
+    return Loaded(page, url, final_url, time.perf_counter() - started)
 
+
+async def _audit(worker: PageWorker, loaded: Loaded, settings: Settings, axe_options: dict[str, Any]) -> Rendered:
+    _check_still_here(worker, loaded.url)  # it may have gone while waiting for its turn
     assert worker.cdp is not None
     world = worker.world = IsolatedWorld(worker.cdp)
     top = await main_frame_id(worker.cdp)
@@ -388,15 +414,15 @@ async def _render(worker: PageWorker, url: str, settings: Settings, axe_options:
                       for node in rule["nodes"] if len(node.get("target", [])) == 1})
     worker.phase = "taking the snapshot"
     snap = json.loads(await world.call(top, page_script("snapshot.js"), [json.loads(t) for t in targets]))
-    _check_still_here(worker, url)
-    screenshot = await _screenshot(page) if settings.screenshots else None
+    _check_still_here(worker, loaded.url)
+    screenshot = await _screenshot(loaded.page) if settings.screenshots else None
     warnings = list(worker.warnings)
     if worker.blocked:
         warnings.append(f"blocked requests to {len(worker.blocked)} external origin(s): {', '.join(sorted(worker.blocked)[:10])}")
     if skipped:
         warnings.append(f"{skipped} frame(s) not audited (cross-origin or gone)")
-    return Rendered(url=url, final_url=loaded_url, title=snap.get("title", ""), axe_results=results, snapshot=snap,
-                    warnings=warnings, load_s=load_s, axe_s=axe_s, screenshot=screenshot)
+    return Rendered(url=loaded.url, final_url=loaded.final_url, title=snap.get("title", ""), axe_results=results, snapshot=snap,
+                    warnings=warnings, load_s=loaded.load_s, axe_s=axe_s, screenshot=screenshot)
 
 
 async def _settle(page: Page, settle_ms: int) -> None:

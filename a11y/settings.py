@@ -15,9 +15,19 @@ STANDARDS: dict[str, tuple[str, ...]] = {
 DEFAULT_STANDARD = "wcag21aa"
 
 
+def available_cpus() -> int:
+    """The CPUs this process may run on (a container's or taskset's share, not the host's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
 def default_concurrency() -> int:
-    """Pages in flight at once: rendering is mostly waiting, so a little over the cores."""
-    return max(2, min(8, (os.cpu_count() or 2) * 2))
+    """Pages in flight at once. A page waits on the network about half its time (loading, then
+    quiet for 500 ms), so two per CPU and two more keep the CPUs busy; axe-core runs are limited
+    to one per CPU separately (``Settings.axe_at_once``)."""
+    return max(2, min(12, available_cpus() * 2 + 2))
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class Settings:
     standard: str = DEFAULT_STANDARD
     best_practice: bool = True
     concurrency: int = field(default_factory=default_concurrency)
+    axe_at_once: int = field(default_factory=available_cpus)  # pages running axe-core and the snapshot at once
     timeout_s: float = 30.0
     settle_ms: int = 2000
     viewport: Viewport = Viewport()

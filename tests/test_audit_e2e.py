@@ -84,6 +84,35 @@ def test_two_runs_are_byte_identical_and_concurrency_does_not_change_findings(pa
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
 
 
+def test_more_pages_load_than_run_axe_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tabs beyond the CPUs load pages while axe-core runs on at most ``axe_at_once`` of them."""
+    import a11y.engine as engine
+
+    for number in range(6):
+        (tmp_path / f"page{number}.html").write_bytes((PAGES / "defense-algeria-article.html").read_bytes())
+    counts = {"loading": 0, "auditing": 0}
+    peaks = {"auditing": 0, "in_flight": 0}
+
+    def counted(phase: str, real):
+        async def wrapper(*args, **kwargs):
+            counts[phase] += 1
+            peaks["auditing"] = max(peaks["auditing"], counts["auditing"])
+            peaks["in_flight"] = max(peaks["in_flight"], counts["loading"] + counts["auditing"])
+            try:
+                return await real(*args, **kwargs)
+            finally:
+                counts[phase] -= 1
+        return wrapper
+
+    monkeypatch.setattr(engine, "load_page", counted("loading", engine.load_page))
+    monkeypatch.setattr(engine, "audit_page", counted("auditing", engine.audit_page))
+    run = audit([str(tmp_path)], Settings(settle_ms=300, timeout_s=20, concurrency=4, axe_at_once=1))
+    assert [p.status for p in run.pages] == ["ok"] * 6
+    assert peaks["auditing"] == 1, peaks
+    assert peaks["in_flight"] >= 3, peaks  # the other tabs were loading meanwhile
+    assert len({len(p.findings) for p in run.pages}) == 1  # the same page gives the same findings
+
+
 def test_fingerprints_do_not_depend_on_the_port(pages_run) -> None:
     again = audit(["pages/defense-algeria-article.html"], Settings(settle_ms=300))
     first = page_by_source(pages_run, "pages/defense-algeria-article.html")

@@ -123,3 +123,31 @@ def test_reports_get_the_usual_file_mode(tmp_path: Path) -> None:
     written = write_atomic(tmp_path / "report.md", "text")
     assert written.stat().st_mode & 0o777 == 0o666 & ~mask
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+def test_waiting_for_the_axe_gate_does_not_count_against_a_page_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    import a11y.engine as engine
+
+    async def load(*_args):
+        await asyncio.sleep(0.05)
+        return "loaded"
+
+    def audit_taking(seconds: float):
+        async def audit(*_args):
+            await asyncio.sleep(seconds)
+            return "rendered"
+        return audit
+
+    async def scenario(audit_s: float) -> str:
+        monkeypatch.setattr(engine, "load_page", load)
+        monkeypatch.setattr(engine, "audit_page", audit_taking(audit_s))
+        gate = asyncio.Semaphore(1)
+        await gate.acquire()  # another page holds the only slot for 0.6 s
+        asyncio.get_running_loop().call_later(0.6, gate.release)
+        return await engine._render_within(0.4, None, "u", None, {}, gate)  # type: ignore[arg-type]
+
+    assert asyncio.run(scenario(0.1)) == "rendered"  # 0.15 s of work, 0.6 s of waiting: within 0.4 s
+    with pytest.raises(asyncio.TimeoutError):
+        asyncio.run(scenario(0.5))  # the work itself overruns the budget
