@@ -78,3 +78,14 @@ def test_examples_render_as_code_not_html() -> None:
     inline = [child for token in tokens for child in token.children or []]
     raw = [t.content for t in [*tokens, *inline] if t.type in ("html_block", "html_inline") and not t.content.startswith("<!--")]
     assert raw == []
+
+
+def test_documented_examples_run_through_every_rule_cleanly() -> None:
+    """The examples page is what a run warms up on: no rule may crash on it, and it must fail rules."""
+    from a11y.rules import examples_page, run_rules
+    from a11y.snapshot import Snapshot
+
+    outcome = run_rules(Snapshot.from_html(examples_page()))
+    assert not [f for f in outcome.findings if f.outcome == "error"]
+    fired = {f.rule for f in outcome.findings}
+    assert {"alt-is-filename", "caption-not-associated", "pseudo-list", "icon-missing-label"} <= fired, fired
