@@ -16,7 +16,7 @@ DEFAULT_STANDARD = "wcag21aa"
 
 
 def available_cpus() -> int:
-    """The CPUs this process may run on (a container's or taskset's share, not the host's)."""
+    """The CPUs this process may run on (a taskset or cpuset narrows them; a CPU quota does not)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on every platform
