@@ -12,7 +12,7 @@ import gc
 import json
 import time
 from collections.abc import Callable, Sequence
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -228,11 +228,9 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
 
     async def render_one(worker: PageWorker, index: int) -> PageResult | Analysis:
         target = targets[index]
-        gate = host_gate(urls.get(target, ""))
-        if gate is None:
-            return await render_target(worker, target, urls.get(target, ""), settings, axe_options, catalog, axe_gate)
-        async with gate:
-            return await render_target(worker, target, urls.get(target, ""), settings, axe_options, catalog, axe_gate)
+        url = urls.get(target, "")
+        async with host_gate(url) or nullcontext():
+            return await render_target(worker, target, url, settings, axe_options, catalog, axe_gate)
 
     def record(index: int, result: PageResult) -> None:
         nonlocal done

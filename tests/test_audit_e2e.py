@@ -113,6 +113,35 @@ def test_more_pages_load_than_run_axe_at_once(tmp_path: Path, monkeypatch: pytes
     assert len({len(p.findings) for p in run.pages}) == 1  # the same page gives the same findings
 
 
+def test_max_per_host_limits_pages_of_one_remote_host() -> None:
+    import threading
+    import time
+
+    from .helpers import scripted_server, send
+
+    lock = threading.Lock()
+    state = {"now": 0, "peak": 0}
+
+    def slow_page(handler) -> None:
+        with lock:
+            state["now"] += 1
+            state["peak"] = max(state["peak"], state["now"])
+        time.sleep(0.4)
+        with lock:
+            state["now"] -= 1
+        send(handler, 200, b"<!DOCTYPE html><html lang='en'><title>p</title><main><p>text</p></main></html>")
+
+    with scripted_server({f"/p{n}": slow_page for n in range(4)}) as base:
+        urls = [f"{base.replace('127.0.0.1', 'localhost')}/p{n}" for n in range(4)]  # a remote-looking host
+        peaks = []
+        for limit in (1, 0):  # 0: no limit beyond --concurrency
+            state["peak"] = 0
+            run = audit(urls, Settings(settle_ms=0, timeout_s=20, concurrency=4, max_per_host=limit))
+            assert [p.status for p in run.pages] == ["ok"] * 4, [p.error for p in run.pages]
+            peaks.append(state["peak"])
+    assert peaks[0] == 1 and peaks[1] > 1, peaks
+
+
 def test_fingerprints_do_not_depend_on_the_port(pages_run) -> None:
     again = audit(["pages/defense-algeria-article.html"], Settings(settle_ms=300))
     first = page_by_source(pages_run, "pages/defense-algeria-article.html")
