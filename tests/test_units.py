@@ -81,6 +81,21 @@ def test_loopback_server_serves_only_its_root(tmp_path: Path) -> None:
             assert _get(base + path) == 404, path
 
 
+def test_loopback_server_lets_tabs_keep_assets_but_never_pages(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text("<p>page</p>")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
+    with PageServer(tmp_path) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        caching = {}
+        for path in ("/page.html", "/photo.jpg", "/missing.jpg"):
+            try:
+                with urllib.request.urlopen(base + path, timeout=5) as response:
+                    caching[path] = response.headers["Cache-Control"]
+            except urllib.error.HTTPError as exc:
+                caching[path] = exc.headers["Cache-Control"]
+    assert caching == {"/page.html": "no-store", "/photo.jpg": "max-age=3600", "/missing.jpg": "no-store"}
+
+
 def test_fingerprint_normalisation_ignores_positions_ports_and_generated_classes() -> None:
     assert normalise_target("div:nth-of-type(3) > img:nth-child(2)") == normalise_target("div:nth-of-type(5) > img:nth-child(1)")
     assert normalise_html('<img  class="css-1x2y3z hero" src="http://127.0.0.1:4312/a.png">') == \
