@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack, nullcontext
@@ -23,21 +22,16 @@ from playwright.async_api import Browser, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from . import __version__
-from .axe import AxeRule, applied_rules, axe_version, findings_from_results, parse_rules, run_options
+from .axe import AxeRule, axe_version, parse_rules, run_options
 from .browser import BrowserChoice, find_browser, launch_options
 from .criteria import rule_criteria_for
-from .fingerprint import assign_fingerprints
 from .model import PageResult, RunResult
 from .render import PageFailed, PageWorker, Rendered, audit_page, axe_rule_catalog, load_page
-from .rules import RulesOutcome, examples_page, run_rules
 from .server import PageServer
 from .settings import Settings
-from .snapshot import Snapshot
-from .sourcemap import SourceDocument, locate_page, parse_positioned
 from .targets import Target, resolve_targets
 
 GC_EVERY = 20  # pages between full garbage collections on long runs
-MAX_RULES_HTML = 8_000_000  # characters of rendered HTML our Python rules will parse
 ProgressCallback = Callable[[PageResult, int, int], None]
 
 
@@ -86,14 +80,11 @@ async def audit_async(targets: Sequence[str | Target], settings: Settings, progr
 
 
 def warm_up() -> None:
-    """The first page's one-off Python work (rule imports, parser and selector caches), done
-    on the rules' own examples while the browser starts, when the CPU is otherwise idle."""
-    try:
-        html = examples_page()
-        run_rules(Snapshot.from_html(html))
-        SourceDocument(html, parse_positioned(html)).locate("p")
-    except Exception:  # noqa: BLE001 - only a head start: the real pages still run every rule
-        pass
+    """Import the Python half of the pipeline and run it once, in a thread while the driver and
+    browser start: the CPU is otherwise idle then, and the first page's analysis would pay it."""
+    from . import analysis  # deliberately not at the top: see the analysis module
+
+    analysis.warm_up()
 
 
 class BrowserHost:
@@ -350,6 +341,8 @@ async def _render_within(budget: float, worker: PageWorker, url: str, settings: 
 
 async def analyse(analysis: Analysis, settings: Settings) -> PageResult:
     """Our rules and the merge, in a thread; bad page data makes an error page, never an exception."""
+    from .analysis import build_page_result  # imported by warm_up() long before the first page gets here
+
     try:
         return await asyncio.to_thread(build_page_result, analysis.page, analysis.rendered, settings, analysis.catalog)
     except Exception as exc:  # noqa: BLE001 - one page's bad data must not stop the run
@@ -363,40 +356,6 @@ def _analysis_failed(page: PageResult, exc: Exception) -> PageResult:
 def _failed(page: PageResult, cause: str) -> PageResult:
     page.status = "error"
     page.error = cause
-    return page
-
-
-def build_page_result(page: PageResult, rendered: Rendered, settings: Settings, catalog: dict[str, AxeRule]) -> PageResult:
-    """Merge axe's results with our rules' on the snapshot: sort, box and fingerprint them."""
-    page.title = rendered.title
-    page.final_url = rendered.final_url if rendered.final_url != rendered.url else None
-    page.warnings = rendered.warnings
-    page.screenshot = rendered.screenshot
-    snapshot = Snapshot.from_browser(rendered.snapshot)
-    if settings.keep_snapshots:
-        page.snapshot = snapshot
-    page.page_size = {"width": snapshot.size[0], "height": snapshot.size[1]}
-    findings = findings_from_results(rendered.axe_results, catalog)
-    for finding in findings:
-        # keys are JSON.stringify'd selectors from the page: build the same text
-        box = snapshot.target_boxes.get(json.dumps(finding.target, ensure_ascii=False)) if " |> " not in finding.target else None
-        if box and (box[2] or box[3]):
-            finding.box = {"x": box[0], "y": box[1], "width": box[2], "height": box[3]}
-    if len(snapshot.html) > MAX_RULES_HTML:
-        # html5lib is pure Python: a page this large would hold the run for minutes.
-        page.warnings.append(f"publishing rules skipped: the rendered page is {len(snapshot.html) / 1e6:.0f} MB "
-                             f"(limit {MAX_RULES_HTML / 1e6:.0f} MB); axe-core results only")
-        outcome = RulesOutcome([], {}, 0.0)
-    else:
-        outcome = run_rules(snapshot, settings.disabled_rules, settings.rule_options, settings.best_practice)
-    findings.extend(outcome.findings)
-    if not settings.keep_snapshots:
-        snapshot.release()
-    page.applied = {**applied_rules(rendered.axe_results), **outcome.applied}
-    page.findings = sorted(findings, key=lambda f: f.sort_key())
-    page.timings = {"load_s": rendered.load_s, "axe_s": rendered.axe_s, "rules_s": outcome.seconds}
-    assign_fingerprints(page)
-    locate_page(page)  # source lines, here in the worker thread while the browser renders the next page
     return page
 
 
