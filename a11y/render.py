@@ -180,6 +180,10 @@ class PageWorker:
         self.world: IsolatedWorld | None = None  # where axe-core runs on the current page
 
     async def _open(self) -> None:
+        async with self.host.opening:
+            await self._open_tab()
+
+    async def _open_tab(self) -> None:
         viewport = {"width": self.settings.viewport.width, "height": self.settings.viewport.height}
         browser = await self.host.get()
         self.pages_done = 0
