@@ -249,6 +249,7 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
                 except asyncio.QueueEmpty:
                     if in_flight == 0:
                         break
+                    await worker.discard()  # nothing left for this tab: close it while the last pages finish
                     await asyncio.sleep(0.05)  # a page in flight may still come back for a retry
                     continue
                 in_flight += 1
@@ -268,6 +269,7 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
                 if analysing is not None:
                     await analysing  # one page in analysis per tab bounds the memory held
                 analysing = asyncio.create_task(analyse_and_record(index, outcome))
+            await worker.discard()  # before the last analysis, which needs no tab
             if analysing is not None:
                 await analysing
         except asyncio.CancelledError:
