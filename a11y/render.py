@@ -50,12 +50,22 @@ class Rendered:
 
 @cache
 def page_script(name: str) -> str:
-    """One of a11y's in-page scripts (js/), read once per process: it is sent with every page."""
+    """One of a11y's in-page scripts (js/), read once per process."""
     return resources.files("a11y").joinpath(f"js/{name}").read_text(encoding="utf-8")
 
 
+@cache
+def world_script() -> str:
+    """What a11y's world holds before any call: axe-core and our accessible-name recorder."""
+    return f"{axe_source()}\n;{page_script('names.js')}\n;0"
+
+
 class IsolatedWorld:
-    """axe-core loaded into a frame's isolated world, reached over one CDP session."""
+    """axe-core loaded into a frame's isolated world, reached over one CDP session.
+
+    A worker's tab has the world script evaluated in every new document as it is created
+    (``preload_world``), so usually it is there already; elsewhere it is sent here.
+    """
 
     def __init__(self, cdp: CDPSession) -> None:
         self.cdp = cdp
@@ -65,7 +75,8 @@ class IsolatedWorld:
         if frame_id not in self._contexts:
             created = await self.cdp.send("Page.createIsolatedWorld", {"frameId": frame_id, "worldName": WORLD, "grantUniveralAccess": True})
             context_id = created["executionContextId"]
-            await self._evaluate(context_id, f"{axe_source()}\n;{page_script('names.js')}\n;0", by_value=True)
+            if not await self._evaluate(context_id, "typeof axe === 'object' && typeof __a11yNames === 'object'", by_value=True):
+                await self._evaluate(context_id, world_script(), by_value=True)
             self._contexts[frame_id] = context_id
         return self._contexts[frame_id]
 
@@ -94,6 +105,18 @@ class IsolatedWorld:
             text = details.get("exception", {}).get("description") or details.get("text", "script error")
             raise PageFailed(f"in-page script failed: {text.splitlines()[0]}")
         return reply.get("result", {}).get("value")
+
+
+async def preload_world(cdp: CDPSession) -> None:
+    """Have the tab evaluate the world script in each new document, in a11y's world.
+
+    Sent once per tab instead of with every page: per page that saves about 65 ms of CPU (measured
+    over 20 pages: 570 KB through Playwright's driver, the browser process and the renderer). It
+    runs before the page's own scripts, which cannot reach that world anyway. Chromium evaluates
+    such scripts only for sessions with the Page domain enabled.
+    """
+    await cdp.send("Page.enable")
+    await cdp.send("Page.addScriptToEvaluateOnNewDocument", {"source": world_script(), "worldName": WORLD})
 
 
 async def main_frame_id(cdp: CDPSession) -> str:
@@ -156,9 +179,9 @@ class PageWorker:
     """A browser tab that audits pages one after another, with guards against hostile pages.
 
     Reusing the tab (navigating it to the next page) keeps one renderer process, whose V8
-    compilation cache makes re-injecting axe-core nearly free: per page that saves about half
-    the cost of a new context. Cookies and storage are cleared between pages; a tab that
-    crashed, closed or wedged is thrown away and the next page gets a fresh one.
+    compilation cache makes evaluating axe-core in each new page cheap, and the tab holds axe's
+    source, sent once (``preload_world``). Cookies and storage are cleared between pages; a tab
+    that crashed, closed or wedged is thrown away and the next page gets a fresh one.
     """
 
     RECYCLE_AFTER = 50  # pages per tab before a fresh one, so memory stays flat over long runs
@@ -205,6 +228,7 @@ class PageWorker:
         page.on("framenavigated", lambda frame: self.navigations.append(frame.url) if frame == page.main_frame else None)
         self.page = page
         self.cdp = await self.context.new_cdp_session(page)
+        await preload_world(self.cdp)
         self.broken = False
 
     async def prepare(self, url: str) -> Page:

@@ -21,6 +21,8 @@ from a11y.browser import (
     with_js_flags,
 )
 from a11y.engine import audit
+from a11y.render import WORLD, preload_world
+from a11y.server import PageServer
 from a11y.settings import Settings
 
 
@@ -105,3 +107,33 @@ def test_rule_criteria_without_any_audited_page(tmp_path: Path):
     assert [page.status for page in run.pages] == ["error"]
     assert run.rule_criteria["image-alt"] == ["1.1.1"]
     assert run.rule_criteria["pseudo-list"] == ["1.3.1"]
+
+
+async def _worlds_after_preload(pages: list[str]) -> list[tuple[str, str]]:
+    """For each page: ``typeof axe`` in a11y's world, as Chromium left it, and in the page's own."""
+    choice = find_browser(None)
+    seen = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=choice.path, **launch_options())
+        context = await browser.new_context()
+        page = await context.new_page()
+        cdp = await context.new_cdp_session(page)
+        await preload_world(cdp)
+        for url in pages:
+            await page.goto(url)
+            frame_id = (await cdp.send("Page.getFrameTree"))["frameTree"]["frame"]["id"]
+            world = await cdp.send("Page.createIsolatedWorld", {"frameId": frame_id, "worldName": WORLD})
+            ours = await cdp.send("Runtime.evaluate", {"expression": "typeof axe.run", "contextId": world["executionContextId"]})
+            seen.append((ours["result"]["value"], await page.evaluate("typeof axe")))
+        await browser.close()
+    return seen
+
+
+def test_a_tab_holds_axe_for_every_new_page_in_a11ys_world_only(tmp_path: Path):
+    """axe-core's 570 KB is sent once per tab: Chromium evaluates it in each new document's a11y
+    world. Were that to stop, every page would silently pay to have it sent again."""
+    for name in ("one.html", "two.html"):
+        (tmp_path / name).write_text("<!DOCTYPE html><title>t</title><p>text", encoding="utf-8")
+    with PageServer(tmp_path) as server:
+        seen = asyncio.run(_worlds_after_preload([server.url_for(tmp_path / "one.html"), server.url_for(tmp_path / "two.html")]))
+    assert seen == [("function", "undefined"), ("function", "undefined")]
