@@ -25,9 +25,10 @@ def available_cpus() -> int:
 
 def default_concurrency() -> int:
     """Pages in flight at once. A page waits on the network about half its time (loading, then
-    quiet for 500 ms), so two per CPU and two more keep the CPUs busy; axe-core runs are limited
-    to one per CPU separately (``Settings.axe_at_once``)."""
-    return max(2, min(12, available_cpus() * 2 + 2))
+    quiet for 500 ms), so two per CPU and one more keep the CPUs busy; axe-core runs are limited
+    to one per CPU separately (``Settings.axe_at_once``). Each tab costs a renderer and its start:
+    on 2 CPUs, 5 tabs ran 40 pages 6% faster than 6 (interleaved, 5 rounds each)."""
+    return max(2, min(12, available_cpus() * 2 + 1))
 
 
 @dataclass(frozen=True)
