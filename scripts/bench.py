@@ -7,7 +7,9 @@
 (b) ``a11y audit --format json`` as a user runs it (a subprocess: browser, pages in parallel,
     axe-core and our rules, the report).
 Both audit the same pages over the same loopback server, and the script checks that both found the
-same axe-core violations. Peak RSS is sampled over the whole process tree (Python + Chromium).
+same axe-core violations. (a) runs in two halves, before and after (b), its browser kept open:
+this machine's speed drifts by tens of percent within a minute, and measured on both sides of
+(b), (a) sees the same drift. Peak RSS is sampled over the whole process tree (Python + Chromium).
 Prints figures; asserts nothing about speed (that is not a test).
 """
 
@@ -22,6 +24,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,12 +84,23 @@ class PeakSampler:
 
     def __init__(self, pid: int) -> None:
         self.tree, self.peak_kb, self._stop = ProcessTree(pid), 0, threading.Event()
+        self._paused = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak_kb = max(self.peak_kb, self.tree.rss_kb())
+            if not self._paused.is_set():
+                self.peak_kb = max(self.peak_kb, self.tree.rss_kb())
             self._stop.wait(0.1)
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Not sampling meanwhile (while another run's processes are in the tree)."""
+        self._paused.set()
+        try:
+            yield
+        finally:
+            self._paused.clear()
 
     def __enter__(self) -> PeakSampler:
         self._thread.start()
@@ -117,8 +132,13 @@ def build_corpus(folder: Path, count: int, use_shared: bool) -> list[Path]:
     return sorted(folder.glob("*.html"))
 
 
-def plain_loop(urls: list[str], tags: list[str], browser_path: str | None) -> dict[str, set[tuple[str, str]]]:
-    """(a): axe-playwright-python's documented loop, with the same rule tags as a11y."""
+def plain_loop(urls: list[str], tags: list[str], browser_path: str | None,
+               halfway: Callable[[], None]) -> tuple[dict[str, set[tuple[str, str]]], float]:
+    """(a): axe-playwright-python's documented loop, with the same rule tags as a11y.
+
+    ``halfway`` runs between the two halves of the pages and is not timed. Returns the axe
+    violations per page and the loop's seconds, its start-up and shut-down included.
+    """
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
@@ -126,9 +146,14 @@ def plain_loop(urls: list[str], tags: list[str], browser_path: str | None) -> di
 
     found: dict[str, set[tuple[str, str]]] = {}
     axe = Axe()
+    started, untimed = time.perf_counter(), 0.0
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=browser_path, args=launch_args())
-        for url in urls:
+        for index, url in enumerate(urls):
+            if index == len(urls) // 2:
+                paused = time.perf_counter()
+                halfway()
+                untimed += time.perf_counter() - paused
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             page = context.new_page()
             page.goto(url, wait_until="load")
@@ -137,7 +162,24 @@ def plain_loop(urls: list[str], tags: list[str], browser_path: str | None) -> di
                                              for v in results.response["violations"] for n in v["nodes"]}
             context.close()
         browser.close()
-    return found
+    return found, time.perf_counter() - started - untimed
+
+
+class OursRun:
+    """(b): ``a11y audit`` as a subprocess, timed and its process tree sampled."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.command = command
+        self.seconds, self.peak_mb, self.returncode, self.stderr = 0.0, 0.0, 0, ""
+
+    def run(self, outer: PeakSampler) -> None:
+        with outer.paused():
+            started = time.perf_counter()
+            process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            with PeakSampler(process.pid) as sampler:
+                _, self.stderr = process.communicate()
+            self.seconds = time.perf_counter() - started
+            self.peak_mb, self.returncode = sampler.peak_mb, process.returncode
 
 
 def split_rss_kb(tree: ProcessTree) -> tuple[int, int]:
@@ -216,28 +258,22 @@ def main() -> int:
         print(f"corpus: {len(pages)} pages ({'shared corpus' if args.corpus and CORPUS.is_dir() else 'copies of pages/'}), "
               f"{sum(p.stat().st_size for p in pages) / 1e6:.1f} MB, {os.cpu_count()} CPUs")
 
-        with PageServer(folder) as server:
-            urls = [server.url_for(p) for p in pages]
-            with PeakSampler(os.getpid()) as sampler:
-                started = time.perf_counter()
-                plain = plain_loop(urls, tags, browser_path)
-                plain_s = time.perf_counter() - started
-        print(f"(a) axe-playwright-python loop: {len(pages) / plain_s:6.2f} pages/s  ({plain_s:6.1f} s)  peak RSS {sampler.peak_mb:7.0f} MB")
-
         command = [sys.executable, "-m", "a11y", "audit", str(folder), "--format", "json", "--out", str(Path(tmp) / "out"),
                    "--fail-on", "none", "--quiet"]
         if args.concurrency:
             command += ["--concurrency", str(args.concurrency)]
         if args.corpus:
             command += ["--block-external"]
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        with PeakSampler(process.pid) as sampler:
-            _, stderr = process.communicate()
-        ours_s = time.perf_counter() - started
-        print(f"(b) a11y audit --format json:   {len(pages) / ours_s:6.2f} pages/s  ({ours_s:6.1f} s)  peak RSS {sampler.peak_mb:7.0f} MB"
-              f"  exit {process.returncode}")
-        print(f"speed-up (b)/(a): {plain_s / ours_s:.2f}x")
+        with PageServer(folder) as server:
+            urls = [server.url_for(p) for p in pages]
+            with PeakSampler(os.getpid()) as plain_sampler:
+                ours = OursRun(command)
+                plain, plain_s = plain_loop(urls, tags, browser_path, halfway=lambda: ours.run(plain_sampler))
+        print(f"(a) axe-playwright-python loop: {len(pages) / plain_s:6.2f} pages/s  ({plain_s:6.1f} s)  peak RSS {plain_sampler.peak_mb:7.0f} MB")
+        print(f"(b) a11y audit --format json:   {len(pages) / ours.seconds:6.2f} pages/s  ({ours.seconds:6.1f} s)  peak RSS {ours.peak_mb:7.0f} MB"
+              f"  exit {ours.returncode}")
+        print(f"speed-up (b)/(a): {plain_s / ours.seconds:.2f}x")
+        stderr = ours.stderr
 
         report = json.loads((Path(tmp) / "out" / "report.json").read_text())
         ours = {Path(p["source"]).name: {(f["rule"], f["target"]) for f in p["findings"] if f["engine"] == "axe" and f["outcome"] == "violation"}
