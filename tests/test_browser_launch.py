@@ -21,7 +21,7 @@ from a11y.browser import (
     with_js_flags,
 )
 from a11y.engine import audit
-from a11y.render import WORLD, preload_world
+from a11y.render import WORLD, IsolatedWorld, preload_world
 from a11y.server import PageServer
 from a11y.settings import Settings
 
@@ -109,8 +109,9 @@ def test_rule_criteria_without_any_audited_page(tmp_path: Path):
     assert run.rule_criteria["pseudo-list"] == ["1.3.1"]
 
 
-async def _worlds_after_preload(pages: list[str]) -> list[tuple[str, str]]:
-    """For each page: ``typeof axe`` in a11y's world, as Chromium left it, and in the page's own."""
+async def _worlds_after_preload(pages: list[str]) -> list[tuple[str, str, int]]:
+    """For each page: ``typeof axe.run`` in a11y's world as Chromium left it, ``typeof axe`` in the
+    page's own world, and the longest script a11y then sent to reach its world."""
     choice = find_browser(None)
     seen = []
     async with async_playwright() as playwright:
@@ -124,7 +125,17 @@ async def _worlds_after_preload(pages: list[str]) -> list[tuple[str, str]]:
             frame_id = (await cdp.send("Page.getFrameTree"))["frameTree"]["frame"]["id"]
             world = await cdp.send("Page.createIsolatedWorld", {"frameId": frame_id, "worldName": WORLD})
             ours = await cdp.send("Runtime.evaluate", {"expression": "typeof axe.run", "contextId": world["executionContextId"]})
-            seen.append((ours["result"]["value"], await page.evaluate("typeof axe")))
+            sent: list[int] = []
+            reach = IsolatedWorld(cdp)
+            evaluate = reach._evaluate
+
+            async def counted(context_id: int, expression: str, *, by_value: bool, evaluate=evaluate, sent=sent) -> object:
+                sent.append(len(expression))
+                return await evaluate(context_id, expression, by_value=by_value)
+
+            reach._evaluate = counted  # type: ignore[method-assign]
+            await reach.context_for(frame_id)
+            seen.append((ours["result"]["value"], await page.evaluate("typeof axe"), max(sent)))
         await browser.close()
     return seen
 
@@ -136,4 +147,5 @@ def test_a_tab_holds_axe_for_every_new_page_in_a11ys_world_only(tmp_path: Path):
         (tmp_path / name).write_text("<!DOCTYPE html><title>t</title><p>text", encoding="utf-8")
     with PageServer(tmp_path) as server:
         seen = asyncio.run(_worlds_after_preload([server.url_for(tmp_path / "one.html"), server.url_for(tmp_path / "two.html")]))
-    assert seen == [("function", "undefined"), ("function", "undefined")]
+    assert [(ours, theirs) for ours, theirs, _ in seen] == [("function", "undefined"), ("function", "undefined")]
+    assert all(longest < 1000 for _, _, longest in seen), seen  # a11y sent a check, not axe again
