@@ -267,13 +267,13 @@ def main() -> int:
         with PageServer(folder) as server:
             urls = [server.url_for(p) for p in pages]
             with PeakSampler(os.getpid()) as plain_sampler:
-                ours = OursRun(command)
-                plain, plain_s = plain_loop(urls, tags, browser_path, halfway=lambda: ours.run(plain_sampler))
+                audit_run = OursRun(command)
+                plain, plain_s = plain_loop(urls, tags, browser_path, halfway=lambda: audit_run.run(plain_sampler))
         print(f"(a) axe-playwright-python loop: {len(pages) / plain_s:6.2f} pages/s  ({plain_s:6.1f} s)  peak RSS {plain_sampler.peak_mb:7.0f} MB")
-        print(f"(b) a11y audit --format json:   {len(pages) / ours.seconds:6.2f} pages/s  ({ours.seconds:6.1f} s)  peak RSS {ours.peak_mb:7.0f} MB"
-              f"  exit {ours.returncode}")
-        print(f"speed-up (b)/(a): {plain_s / ours.seconds:.2f}x")
-        stderr = ours.stderr
+        print(f"(b) a11y audit --format json:   {len(pages) / audit_run.seconds:6.2f} pages/s  ({audit_run.seconds:6.1f} s)"
+              f"  peak RSS {audit_run.peak_mb:7.0f} MB  exit {audit_run.returncode}")
+        print(f"speed-up (b)/(a): {plain_s / audit_run.seconds:.2f}x")
+        stderr = audit_run.stderr
 
         report = json.loads((Path(tmp) / "out" / "report.json").read_text())
         ours = {Path(p["source"]).name: {(f["rule"], f["target"]) for f in p["findings"] if f["engine"] == "axe" and f["outcome"] == "violation"}
