@@ -22,11 +22,11 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from .axe import GET_RULES_JS, axe_source
+from .server import HTML_TYPES
 from .settings import Settings
 
 WORLD = "a11y"
 NAMES_ONLY = {"runOnly": {"type": "rule", "values": ["a11y-accessible-names"]}, "resultTypes": ["violations"], "selectors": False}
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class PageFailed(Exception):

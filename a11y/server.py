@@ -21,7 +21,7 @@ STOP_POLL_S = 0.02  # how often serve_forever looks for shutdown(); its default 
 # and tabs reuse them across pages (measured: about 6% faster runs over pages that share assets).
 PAGE_CACHING = "no-store"
 ASSET_CACHING = "max-age=3600"
-PAGE_TYPES = ("text/html", "application/xhtml+xml")
+HTML_TYPES = ("text/html", "application/xhtml+xml")  # what is audited as a page (render.py refuses the rest)
 
 
 class _RootedHandler(SimpleHTTPRequestHandler):
@@ -43,7 +43,7 @@ class _RootedHandler(SimpleHTTPRequestHandler):
 
     def send_head(self):
         path = self.translate_path(self.path)
-        is_asset = bool(path) and os.path.isfile(path) and self.guess_type(path) not in PAGE_TYPES
+        is_asset = bool(path) and os.path.isfile(path) and self.guess_type(path) not in HTML_TYPES
         self.caching = ASSET_CACHING if is_asset else PAGE_CACHING  # errors too: a file made later in the run is found
         if not path:
             self.send_error(404, "Not found")
