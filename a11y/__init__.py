@@ -4,14 +4,24 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["Settings", "__version__", "audit"]
+__all__ = ["CheckFailed", "PageResult", "Run", "Settings", "Verdict", "__version__", "audit", "audit_async", "check", "check_async"]
+
+_API = ("audit", "audit_async", "check", "check_async", "Run", "Verdict")
 
 
 def __getattr__(name: str):  # lazy: importing a11y must not import Playwright
-    if name == "audit":
-        from .engine import audit
+    if name in _API:
+        from . import api
 
-        return audit
+        return getattr(api, name)
+    if name == "CheckFailed":
+        from .live import CheckFailed
+
+        return CheckFailed
+    if name == "PageResult":
+        from .model import PageResult
+
+        return PageResult
     if name == "Settings":
         from .settings import Settings
 

@@ -128,6 +128,17 @@ class PageResult:
     def count(self, outcome: str) -> int:
         return sum(1 for f in self.findings if f.outcome == outcome)
 
+    @property
+    def violations(self) -> list[Finding]:
+        """The findings that are violations once review decisions and ignores apply."""
+        return [f for f in self.findings if f.status == "violation"]
+
+    def assert_clean(self, fail_on: str = "serious", *, strict: bool = False) -> None:
+        """Raise AssertionError listing the violations at or above ``fail_on`` (``strict``: needs-review too)."""
+        from .api import assert_clean
+
+        assert_clean(self, fail_on, strict=strict)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,

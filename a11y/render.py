@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -438,16 +438,9 @@ async def _audit(worker: PageWorker, loaded: Loaded, settings: Settings, axe_opt
     _check_still_here(worker, loaded.url)  # it may have gone while waiting for its turn
     assert worker.cdp is not None
     world = worker.world = IsolatedWorld(worker.cdp)
-    top = await main_frame_id(worker.cdp)
-    started = time.perf_counter()
-    worker.phase = "running axe-core"
     # With axe off, axe still runs its internal rule that records accessible names.
-    results, skipped = await run_axe(world, top, axe_options if settings.run_axe else NAMES_ONLY)
-    axe_s = time.perf_counter() - started
-    targets = sorted({json.dumps(node["target"][0]) for key in ("violations", "incomplete") for rule in results.get(key, [])
-                      for node in rule["nodes"] if len(node.get("target", [])) == 1})
-    worker.phase = "taking the snapshot"
-    snap = json.loads(await world.call(top, page_script("snapshot.js"), [json.loads(t) for t in targets]))
+    results, snap, skipped, axe_s = await examine(world, await main_frame_id(worker.cdp), axe_options if settings.run_axe else NAMES_ONLY,
+                                                  lambda phase: setattr(worker, "phase", phase))
     _check_still_here(worker, loaded.url)
     screenshot = await _screenshot(loaded.page) if settings.screenshots else None
     warnings = list(worker.warnings)
@@ -457,6 +450,22 @@ async def _audit(worker: PageWorker, loaded: Loaded, settings: Settings, axe_opt
         warnings.append(f"{skipped} frame(s) not audited (cross-origin or gone)")
     return Rendered(url=loaded.url, final_url=loaded.final_url, title=snap.get("title", ""), axe_results=results, snapshot=snap,
                     warnings=warnings, load_s=loaded.load_s, axe_s=axe_s, screenshot=screenshot)
+
+
+async def examine(world: IsolatedWorld, top: str, axe_options: dict[str, Any],
+                  phase: Callable[[str], None] = lambda _phase: None) -> tuple[dict[str, Any], dict[str, Any], int, float]:
+    """axe-core, then the snapshot, in a11y's world of a tab: the page as it is now, shared by the
+    pool's tabs and live pages (``a11y.check``). Returns axe's results, the snapshot, the frames
+    axe could not audit and axe's seconds. Awaits nothing but ``world``'s protocol calls."""
+    started = time.perf_counter()
+    phase("running axe-core")
+    results, skipped = await run_axe(world, top, axe_options)
+    axe_s = time.perf_counter() - started
+    targets = sorted({json.dumps(node["target"][0]) for key in ("violations", "incomplete") for rule in results.get(key, [])
+                      for node in rule["nodes"] if len(node.get("target", [])) == 1})
+    phase("taking the snapshot")
+    snap = json.loads(await world.call(top, page_script("snapshot.js"), [json.loads(t) for t in targets]))
+    return results, snap, skipped, axe_s
 
 
 async def _settle(page: Page, settle_ms: int) -> None:

@@ -1,0 +1,306 @@
+"""The library API: audit targets, or a live Playwright page, with the CLI's results.
+
+Options are the names of ``a11y.toml``'s keys and are checked the same way; by default the
+project's config file is read as the CLI reads it (``config=False``: none), and its ignores,
+review decisions and baseline are applied, so a library caller gets what ``a11y audit`` gives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import shutil
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import ConfigError, FileConfig, load_config, selector_matches, validate
+from .gate import EXIT_CLEAN, EXIT_FINDINGS, EXIT_TOOL_ERROR, GatePolicy, exit_code, failing_findings
+from .model import IMPACTS, Finding, PageResult, RunResult
+from .reporters import DEFAULT_FORMATS, FORMATS, get_reporter
+from .settings import DEFAULT_STANDARD, Settings, Viewport
+
+ConfigChoice = str | Path | bool | None  # None: ./a11y.toml or [tool.a11y] as the CLI finds them; False: none
+GATE_KEYS = ("fail_on", "strict", "max_violations")
+
+
+# -- options ----------------------------------------------------------------------------------
+
+def load_options(options: dict[str, Any], config: ConfigChoice = None, where: str = "a11y") -> tuple[dict[str, Any], str]:
+    """The config file's values with ``options`` over them (as command-line options are), validated;
+    and the name of the file for messages. A bad option raises ConfigError (a ValueError)."""
+    found = FileConfig() if config is False else load_config(None if config in (None, True) else Path(config))  # type: ignore[arg-type]
+    values = dict(found.values)
+    values.update(validate({key: _plain_value(value) for key, value in options.items() if value is not None}, f"{where}()"))
+    return values, str(found.path or "options")
+
+
+def _plain_value(value: Any) -> Any:
+    """What a config file would hold for a value a Python caller may pass as an object."""
+    if isinstance(value, Viewport):
+        return f"{value.width}x{value.height}"
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (tuple, set, frozenset)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    return value
+
+
+def settings_from(values: dict[str, Any], screenshots: bool) -> Settings:
+    """The engine's Settings from config-style values (the CLI's build_settings, for the library)."""
+    names = {"standard": "standard", "best_practice": "best_practice", "concurrency": "concurrency", "timeout": "timeout_s",
+             "settle_ms": "settle_ms", "viewport": "viewport", "browser_path": "browser_path", "rules": "rule_options",
+             "block_external": "block_external", "max_per_host": "max_per_host", "headers": "headers", "cookies": "cookies"}
+    kwargs = {field_name: values[key] for key, field_name in names.items() if key in values}
+    disabled = values.get("disable", [])
+    kwargs["disabled_rules"] = frozenset(r.strip() for item in disabled for r in str(item).split(",") if r.strip())
+    return Settings(screenshots=screenshots, **kwargs)
+
+
+def policy_from(values: dict[str, Any]) -> GatePolicy:
+    return GatePolicy(fail_on=values.get("fail_on", "serious"), max_violations=values.get("max_violations", 0),
+                      strict=values.get("strict", False), baseline=bool(values.get("baseline")))
+
+
+def finish(run: RunResult, values: dict[str, Any], config_path: str = "config") -> None:
+    """Ignores, review decisions and the baseline, as the CLI applies them after a run."""
+    # to be re-pointed at a11y.finish once that module (shared with the CLI) lands
+    _apply_ignores(run, values.get("ignore", []), config_path)
+    if values.get("review"):
+        from .review import apply_review, load_review
+
+        apply_review(run, load_review(Path(values["review"])))
+    if values.get("baseline"):
+        from .baseline import apply_baseline, load_baseline
+
+        apply_baseline(run, load_baseline(Path(values["baseline"])))
+
+
+def _apply_ignores(run: RunResult, ignores: list[Any], where: str) -> None:
+    today = dt.date.today()
+    expired = [i for i in ignores if i.expired(today)]
+    if expired:
+        first = expired[0]
+        raise ConfigError(f"{where}: ignore of {first.rule} on {first.selector!r} expired on {first.until} ({first.reason}); "
+                          "fix the finding or renew the ignore")
+    for page, finding in run.findings():
+        for ignore in ignores:
+            if ignore.rule == finding.rule and selector_matches(ignore.selector, finding.target) and \
+                    (ignore.page is None or ignore.page == (page.source or page.url)):
+                finding.review = {"decision": "accepted", "note": f"ignored by config: {ignore.reason}"}
+                break
+
+
+# -- the gate ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Verdict:
+    """The gate's decision on a run: ``code`` is the CLI's exit code (0 passed, 1 failed, 2 incomplete)."""
+
+    code: int
+    policy: GatePolicy
+    failing: tuple[Finding, ...] = ()
+    errors: tuple[str, ...] = ()  # pages and rules that could not be audited
+
+    @property
+    def passed(self) -> bool:
+        return self.code == EXIT_CLEAN
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        if self.code == EXIT_TOOL_ERROR:
+            return "gate: incomplete: some pages or rules could not be audited"
+        if self.code == EXIT_FINDINGS:
+            what = "new violations" if self.policy.baseline else "violations"
+            more = f" beyond the {self.policy.max_violations} allowed" if self.policy.max_violations else ""
+            return f"gate: failed ({len(self.failing)} {what} at or above {self.policy.fail_on}{more})"
+        return "gate: passed"
+
+
+def verdict_of(run: RunResult, policy: GatePolicy) -> Verdict:
+    errors = [f"{p.key}: {p.error}" for p in run.pages if p.status == "error"]
+    errors += [f"{p.key}: rule {f.rule} crashed" for p, f in run.findings() if f.outcome == "error"]
+    return Verdict(exit_code(run, policy), policy, tuple(failing_findings(run, policy)), tuple(errors))
+
+
+# -- a run ------------------------------------------------------------------------------------
+
+@dataclass
+class Run(RunResult):
+    """A run's result (the ``report.json`` data) that can write its reports and gate itself."""
+
+    policy: GatePolicy = field(default_factory=GatePolicy)  # from the options and config: what ``gate()`` uses
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    out: str = "reports"
+
+    @classmethod
+    def of(cls, result: RunResult, values: dict[str, Any] | None = None) -> Run:
+        values = values or {}
+        run = cls(**{f.name: getattr(result, f.name) for f in dataclasses.fields(RunResult)}, policy=policy_from(values),
+                  formats=tuple(values.get("formats", DEFAULT_FORMATS)), out=values.get("out", "reports"))
+        run.settings = {"standard": values.get("standard", DEFAULT_STANDARD), "acr": {}, **run.settings}
+        return run
+
+    def write(self, out_dir: str | Path | None = None, formats: Iterable[str] | None = None) -> list[Path]:
+        """Write the reports into ``out_dir`` (replacing an earlier run's); returns the files' paths."""
+        chosen = tuple(dict.fromkeys(formats if formats is not None else self.formats))
+        unknown = [name for name in chosen if name not in FORMATS]
+        if unknown or not chosen:
+            raise ValueError(f"unknown format {unknown[0] if unknown else ''!r}; choose from {', '.join(sorted(FORMATS))}")
+        folder = Path(out_dir if out_dir is not None else self.out)
+        folder.mkdir(parents=True, exist_ok=True)
+        clear_reports(folder)
+        return [get_reporter(name).write(self, folder) for name in chosen]
+
+    def gate(self, fail_on: str | None = None, *, max_violations: int | None = None, strict: bool | None = None) -> Verdict:
+        """The CI gate's decision; arguments left out keep the options' (or config's) values."""
+        changes = {k: v for k, v in {"fail_on": fail_on, "max_violations": max_violations, "strict": strict}.items() if v is not None}
+        policy = dataclasses.replace(self.policy, **changes)
+        validate({k: getattr(policy, k) for k in GATE_KEYS}, "Run.gate()")
+        return verdict_of(self, policy)
+
+
+def clear_reports(folder: Path) -> None:
+    """A report folder never mixes runs: every format's file and the screenshots go first."""
+    for name in FORMATS:
+        (folder / get_reporter(name).filename).unlink(missing_ok=True)
+    shutil.rmtree(folder / "assets", ignore_errors=True)
+
+
+# -- audit ------------------------------------------------------------------------------------
+
+def audit(targets: Sequence[str] | str, *, config: ConfigChoice = None, progress: Any = None, screenshots: bool | None = None,
+          **options: Any) -> Run:
+    """Audit files, folders, globs, URLs or @lists, as ``a11y audit`` does. Blocking.
+
+    Works where an event loop is running (a pytest-playwright test, a notebook): the audit then
+    runs on a thread of its own.
+    """
+    job = audit_async(targets, config=config, progress=progress, screenshots=screenshots, **options)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(job)
+    with ThreadPoolExecutor(1, thread_name_prefix="a11y-audit") as pool:
+        return pool.submit(asyncio.run, job).result()
+
+
+async def audit_async(targets: Sequence[str] | str, *, config: ConfigChoice = None, progress: Any = None,
+                      screenshots: bool | None = None, **options: Any) -> Run:
+    """``audit`` for async callers."""
+    from .engine import audit_async as run_engine
+
+    values, where = load_options(options, config, "a11y.audit")
+    specs = [targets] if isinstance(targets, str) else list(targets)
+    specs = specs or list(values.get("targets", []))
+    if not specs:
+        raise ValueError("a11y.audit(): no targets: name files, folders, globs, URLs or @lists (or set targets in the config)")
+    take_screenshots = "html" in values.get("formats", DEFAULT_FORMATS) if screenshots is None else screenshots
+    result = await run_engine(specs, settings_from(values, take_screenshots), progress)
+    run = Run.of(result, values)
+    finish(run, values, where)
+    return run
+
+
+# -- check a live page ------------------------------------------------------------------------
+
+def check(page: Any, *, config: ConfigChoice = None, screenshots: bool = False, **options: Any) -> PageResult:
+    """Audit a live Playwright page (sync API) as it is now, without reloading it."""
+    return check_report(page, config=config, screenshots=screenshots, **options).page
+
+
+async def check_async(page: Any, *, config: ConfigChoice = None, screenshots: bool = False, **options: Any) -> PageResult:
+    """Audit a live Playwright page (async API) as it is now, without reloading it."""
+    from .live import check_async as check_live
+
+    values, where = load_options(options, config, "a11y.check_async")
+    checked = await check_live(_async_page(page), settings_from(values, screenshots))
+    return _finish_checked(checked, values, where).page
+
+
+def check_report(page: Any, *, config: ConfigChoice = None, screenshots: bool = False, **options: Any) -> Any:
+    """``check`` with what a report of the page needs (the pytest plugin's merged report)."""
+    from .live import check_sync
+
+    values, where = load_options(options, config, "a11y.check")
+    return _finish_checked(check_sync(_sync_page(page), settings_from(values, screenshots)), values, where)
+
+
+def _sync_page(page: Any) -> Any:
+    from playwright.async_api import Page as AsyncPage
+
+    if isinstance(page, AsyncPage):
+        raise TypeError("a11y.check: this page is from Playwright's async API: use `await a11y.check_async(page)`")
+    return page
+
+
+def _async_page(page: Any) -> Any:
+    from playwright.sync_api import Page as SyncPage
+
+    if isinstance(page, SyncPage):
+        raise TypeError("a11y.check_async: this page is from Playwright's sync API: use `a11y.check(page)`")
+    return page
+
+
+def _finish_checked(checked: Any, values: dict[str, Any], where: str) -> Any:
+    finish(RunResult(pages=[checked.page], tool={}, started=""), values, where)
+    return checked
+
+
+def merged_run(checked: Sequence[Any], values: dict[str, Any]) -> Run:
+    """One run of pages checked one by one (the pytest plugin's session report)."""
+    from .criteria import rule_criteria_for
+    from .engine import BrowserInfo, _tool_info
+
+    settings = settings_from(values, screenshots=False)
+    version = next((c.browser_version for c in checked if c.browser_version), "")
+    catalog = next((c.catalog for c in checked), {})
+    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    result = RunResult(pages=[c.page for c in checked], tool=_tool_info(settings, BrowserInfo(None, version)), started=started,
+                       rule_criteria=rule_criteria_for(catalog, settings.axe_tags(), settings.disabled_rules, settings.run_axe))
+    return Run.of(result, values)
+
+
+# -- assertions -------------------------------------------------------------------------------
+
+def failure_message(page: PageResult, fail_on: str = "serious", *, strict: bool = False) -> str | None:
+    """Why ``page`` fails the gate at ``fail_on``, as lines a person reads; None when it passes."""
+    policy = GatePolicy(fail_on=fail_on, strict=strict)
+    validate({"fail_on": fail_on, "strict": strict}, "assert_clean()")
+    verdict = verdict_of(RunResult(pages=[page], tool={}, started=""), policy)
+    name = _plain(page.key)
+    if verdict.code == EXIT_TOOL_ERROR:
+        return "\n".join([f"a11y: {name} could not be fully audited", *(f"  {_plain(e)}" for e in verdict.errors)])
+    if verdict.passed:
+        return None
+    counts = ", ".join(f"{sum(1 for f in verdict.failing if f.impact == i)} {i}" for i in IMPACTS if any(f.impact == i for f in verdict.failing))
+    lines = [f"a11y: {len(verdict.failing)} violation(s) at or above {fail_on} on {name} ({counts})"]
+    for finding in verdict.failing:
+        lines.append(f"  {finding.impact:<9}{finding.rule}  {_plain(finding.target)}{_line_of(finding)}")
+        lines.append(f"{'':11}{_plain(finding.message)}")
+        if finding.suggestion:
+            lines.append(f"{'':11}fix: {_plain(finding.suggestion)}")
+    return "\n".join(lines)
+
+
+def assert_clean(page: PageResult, fail_on: str = "serious", *, strict: bool = False) -> None:
+    message = failure_message(page, fail_on, strict=strict)
+    if message:
+        raise AssertionError(message)
+
+
+def _line_of(finding: Finding) -> str:
+    location = finding.source_location
+    return f" (line {location['line']})" if location else ""
+
+
+def _plain(text: str, limit: int = 240) -> str:
+    """Page text made safe for a terminal: one line, control characters shown escaped, bounded."""
+    flat = " ".join(str(text).split())
+    safe = "".join(c if c.isprintable() else repr(c)[1:-1] for c in flat)
+    return safe if len(safe) <= limit else safe[: limit - 1] + "…"
