@@ -71,7 +71,6 @@ class Checked:
     """One live page audited, with what a report of it needs besides the page."""
 
     page: PageResult
-    rendered: Rendered
     catalog: dict[str, AxeRule]
     browser_version: str
 
@@ -116,7 +115,7 @@ def check_sync(page: SyncPage, settings: Settings) -> Checked:
         finally:
             _quietly(cdp.detach)
     result = build_page_result(PageResult(source=None, url=url), rendered, settings, catalog)
-    return Checked(result, rendered, catalog, _browser_version(page))
+    return Checked(result, catalog, _browser_version(page))
 
 
 async def check_async(page: AsyncPage, settings: Settings) -> Checked:
@@ -134,7 +133,7 @@ async def check_async(page: AsyncPage, settings: Settings) -> Checked:
             except PlaywrightError:
                 pass  # the page closed meanwhile
     result = await asyncio.to_thread(build_page_result, PageResult(source=None, url=url), rendered, settings, catalog)
-    return Checked(result, rendered, catalog, _browser_version(page))
+    return Checked(result, catalog, _browser_version(page))
 
 
 def _url(page: Any) -> str:

@@ -49,3 +49,11 @@ def run_cli():
                               env=full_env, timeout=300, check=False)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict:
+    """pytest-playwright's browser: the Chromium a11y finds, launched as a11y launches it."""
+    from a11y.browser import find_browser, launch_options
+
+    return {**launch_options(), "executable_path": find_browser().path}

@@ -73,3 +73,10 @@ def without_timings(report: dict[str, Any]) -> dict[str, Any]:
     for page in data["pages"]:
         page.pop("timings", None)
     return data
+
+
+def python_examples(markdown: str) -> list[str]:
+    """The ```python code blocks of a Markdown document, in order."""
+    import re
+
+    return re.findall(r"^```python\n(.*?)^```", markdown, flags=re.S | re.M)
