@@ -50,10 +50,3 @@ def run_cli():
 
     return run
 
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args() -> dict:
-    """pytest-playwright's browser: the Chromium a11y finds, launched as a11y launches it."""
-    from a11y.browser import find_browser, launch_options
-
-    return {**launch_options(), "executable_path": find_browser().path}

@@ -11,8 +11,10 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +42,31 @@ def finding(rule: str = "image-alt", impact: str = "critical", outcome: str = "v
 
 def comparable(page: PageResult) -> list[tuple[str, str, str, str, str]]:
     return sorted((f.rule, f.outcome, f.impact, f.target, f.message) for f in page.findings)
+
+
+@pytest.fixture(scope="module")
+def launch() -> dict[str, Any]:
+    from a11y.browser import find_browser, launch_options
+
+    return {**launch_options(), "executable_path": find_browser().path}
+
+
+@pytest.fixture(scope="module")
+def browser(launch: dict[str, Any]) -> Iterator[Any]:
+    """A sync Playwright browser, as in a pytest-playwright test (its sync API holds this thread's event loop)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(**launch)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +111,7 @@ def test_check_gives_the_findings_the_cli_gives_for_that_dom(page, api_run: Run)
 
 
 def test_audit_works_inside_a_pytest_playwright_test(page, tmp_path: Path) -> None:
-    # the issue's case: Playwright's sync API holds this thread's event loop; asyncio.run() would raise
+    # the issue's case: Playwright's sync API (pytest-playwright's page) holds this thread's event loop; asyncio.run() would raise
     (tmp_path / "article.html").write_text(ARTICLE, encoding="utf-8")
     page.goto((tmp_path / "article.html").as_uri())
     run = a11y.audit([str(tmp_path / "article.html")], settle_ms=0, formats=["json"], config=False)
@@ -132,12 +159,12 @@ def test_docs_examples_run(tmp_path: Path) -> None:
     assert "data:image/jpeg;base64," in (tmp_path / "reports" / "report.html").read_text(encoding="utf-8")  # html: screenshots taken
 
 
-def test_check_async_audits_an_async_page(browser_type_launch_args: dict) -> None:
+def test_check_async_audits_an_async_page(launch: dict[str, Any]) -> None:
     from playwright.async_api import async_playwright
 
     async def main() -> tuple[list[str], list[str]]:
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(**browser_type_launch_args)
+            browser = await pw.chromium.launch(**launch)
             page = await browser.new_page()
             await page.set_content(ARTICLE)
             before = [f.rule for f in (await a11y.check_async(page)).violations]
@@ -148,7 +175,7 @@ def test_check_async_audits_an_async_page(browser_type_launch_args: dict) -> Non
             await browser.close()
             return before, after
 
-    with ThreadPoolExecutor(1) as pool:  # a loop of its own: pytest-playwright's sync Playwright holds this thread's
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own: the sync Playwright of `page` may hold this thread's
         assert pool.submit(asyncio.run, main()).result() == (["image-alt"], [])
 
 
