@@ -159,6 +159,21 @@ def test_docs_examples_run(tmp_path: Path) -> None:
     assert "data:image/jpeg;base64," in (tmp_path / "reports" / "report.html").read_text(encoding="utf-8")  # html: screenshots taken
 
 
+def test_readme_example_runs(tmp_path: Path, launch: dict[str, Any]) -> None:
+    """README's Python example as written, on pages/ (linked in), with a live clean page for ``page``."""
+    readme = python_examples((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(readme) == 1
+    (tmp_path / "pages").symlink_to(PAGES)
+    preamble = ("from playwright.sync_api import sync_playwright\n"
+                f"pw = sync_playwright().start()\npage = pw.chromium.launch(**{launch!r}).new_page()\n"
+                "page.set_content('<html lang=\"en\"><title>Ok</title><main><h1>Fine</h1></main></html>')\n")
+    (tmp_path / "readme.py").write_text(preamble + readme[0] + "pw.stop()\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "readme.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^gate: failed \(\d+ violations at or above serious\)$", done.stdout, re.M)
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["assets", "report.html", "report.json"]  # assets: screenshots
+
+
 def test_check_async_audits_an_async_page(launch: dict[str, Any]) -> None:
     from playwright.async_api import async_playwright
 
