@@ -101,6 +101,15 @@ def test_check_sees_what_the_test_did_after_load(page) -> None:
     assert page.evaluate("[window.builtByTheTest, typeof window.axe, typeof window.__a11yNames]") == [42, "undefined", "undefined"]
 
 
+def test_check_is_out_of_reach_of_the_page_and_audits_its_frames(page) -> None:
+    page.set_content("""<html lang="en"><title>H</title><script>JSON.stringify = () => "{}"; Array.prototype.map = function () { return []; };
+        window.axe = {run: () => Promise.resolve({violations: []})};</script><main><h1>H</h1>
+        <iframe title="gallery" srcdoc="<html lang=en><title>f</title><img src='x.png'></html>"></iframe></main></html>""")
+    page.frame_locator("iframe").locator("img").wait_for(state="attached")
+    result = a11y.check(page, config=False)
+    assert [(f.rule, f.target) for f in result.violations] == [("image-alt", "iframe |> img")]
+
+
 def test_check_gives_the_findings_the_cli_gives_for_that_dom(page, api_run: Run) -> None:
     with PageServer(PAGES) as server:
         page.goto(server.url_for(PAGES / "wordpress-news-story.html"), wait_until="networkidle")
