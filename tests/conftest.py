@@ -49,4 +49,3 @@ def run_cli():
                               env=full_env, timeout=300, check=False)
 
     return run
-
