@@ -11,6 +11,7 @@ import json
 
 from .axe import AxeRule, applied_rules, findings_from_results
 from .fingerprint import assign_fingerprints
+from .merge import merge_findings
 from .model import PageResult
 from .render import Rendered
 from .rules import RulesOutcome, examples_page, run_rules
@@ -32,7 +33,7 @@ def warm_up() -> None:
 
 
 def build_page_result(page: PageResult, rendered: Rendered, settings: Settings, catalog: dict[str, AxeRule]) -> PageResult:
-    """Merge axe's results with our rules' on the snapshot: sort, box and fingerprint them."""
+    """Merge axe's results with our rules' on the snapshot: sort, box, fingerprint them, and merge duplicates."""
     page.title = rendered.title
     page.final_url = rendered.final_url if rendered.final_url != rendered.url else None
     page.warnings = rendered.warnings
@@ -55,11 +56,12 @@ def build_page_result(page: PageResult, rendered: Rendered, settings: Settings, 
     else:
         outcome = run_rules(snapshot, settings.disabled_rules, settings.rule_options, settings.best_practice)
     findings.extend(outcome.findings)
-    if not settings.keep_snapshots:
-        snapshot.release()
     page.applied = {**applied_rules(rendered.axe_results), **outcome.applied}
     page.findings = sorted(findings, key=lambda f: f.sort_key())
     page.timings = {"load_s": rendered.load_s, "axe_s": rendered.axe_s, "rules_s": outcome.seconds}
-    assign_fingerprints(page)
+    assign_fingerprints(page)  # before the merge: a survivor keeps the fingerprint it had alone
+    page.findings = sorted(merge_findings(page.findings, snapshot), key=lambda f: f.sort_key())  # a survivor's impact may rise
+    if not settings.keep_snapshots:
+        snapshot.release()
     locate_page(page)  # source lines, here in the worker thread while the browser renders the next page
     return page

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import ConfigError, FileConfig, load_config, selector_matches, validate
-from .gate import EXIT_CLEAN, EXIT_FINDINGS, EXIT_TOOL_ERROR, GatePolicy, exit_code, failing_findings
+from .config import FileConfig, load_config, validate
+from .finish import Finishing
+from .gate import EXIT_TOOL_ERROR, GatePolicy, Verdict, decide
 from .model import IMPACTS, Finding, PageResult, RunResult
 from .reporters import DEFAULT_FORMATS, FORMATS, get_reporter
 from .settings import DEFAULT_STANDARD, Settings, Viewport
@@ -60,74 +61,6 @@ def settings_from(values: dict[str, Any], screenshots: bool) -> Settings:
     return Settings(screenshots=screenshots, **kwargs)
 
 
-def policy_from(values: dict[str, Any]) -> GatePolicy:
-    return GatePolicy(fail_on=values.get("fail_on", "serious"), max_violations=values.get("max_violations", 0),
-                      strict=values.get("strict", False), baseline=bool(values.get("baseline")))
-
-
-def finish(run: RunResult, values: dict[str, Any], config_path: str = "config") -> None:
-    """Ignores, review decisions and the baseline, as the CLI applies them after a run."""
-    # to be re-pointed at a11y.finish once that module (shared with the CLI) lands
-    _apply_ignores(run, values.get("ignore", []), config_path)
-    if values.get("review"):
-        from .review import apply_review, load_review
-
-        apply_review(run, load_review(Path(values["review"])))
-    if values.get("baseline"):
-        from .baseline import apply_baseline, load_baseline
-
-        apply_baseline(run, load_baseline(Path(values["baseline"])))
-
-
-def _apply_ignores(run: RunResult, ignores: list[Any], where: str) -> None:
-    today = dt.date.today()
-    expired = [i for i in ignores if i.expired(today)]
-    if expired:
-        first = expired[0]
-        raise ConfigError(f"{where}: ignore of {first.rule} on {first.selector!r} expired on {first.until} ({first.reason}); "
-                          "fix the finding or renew the ignore")
-    for page, finding in run.findings():
-        for ignore in ignores:
-            if ignore.rule == finding.rule and selector_matches(ignore.selector, finding.target) and \
-                    (ignore.page is None or ignore.page == (page.source or page.url)):
-                finding.review = {"decision": "accepted", "note": f"ignored by config: {ignore.reason}"}
-                break
-
-
-# -- the gate ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Verdict:
-    """The gate's decision on a run: ``code`` is the CLI's exit code (0 passed, 1 failed, 2 incomplete)."""
-
-    code: int
-    policy: GatePolicy
-    failing: tuple[Finding, ...] = ()
-    errors: tuple[str, ...] = ()  # pages and rules that could not be audited
-
-    @property
-    def passed(self) -> bool:
-        return self.code == EXIT_CLEAN
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    def __str__(self) -> str:
-        if self.code == EXIT_TOOL_ERROR:
-            return "gate: incomplete: some pages or rules could not be audited"
-        if self.code == EXIT_FINDINGS:
-            what = "new violations" if self.policy.baseline else "violations"
-            more = f" beyond the {self.policy.max_violations} allowed" if self.policy.max_violations else ""
-            return f"gate: failed ({len(self.failing)} {what} at or above {self.policy.fail_on}{more})"
-        return "gate: passed"
-
-
-def verdict_of(run: RunResult, policy: GatePolicy) -> Verdict:
-    errors = [f"{p.key}: {p.error}" for p in run.pages if p.status == "error"]
-    errors += [f"{p.key}: rule {f.rule} crashed" for p, f in run.findings() if f.outcome == "error"]
-    return Verdict(exit_code(run, policy), policy, tuple(failing_findings(run, policy)), tuple(errors))
-
-
 # -- a run ------------------------------------------------------------------------------------
 
 @dataclass
@@ -139,9 +72,10 @@ class Run(RunResult):
     out: str = "reports"
 
     @classmethod
-    def of(cls, result: RunResult, values: dict[str, Any] | None = None) -> Run:
+    def of(cls, result: RunResult, values: dict[str, Any] | None = None, finishing: Finishing | None = None) -> Run:
         values = values or {}
-        run = cls(**{f.name: getattr(result, f.name) for f in dataclasses.fields(RunResult)}, policy=policy_from(values),
+        policy = finishing.policy if finishing is not None else Finishing.load(values).policy
+        run = cls(**{f.name: getattr(result, f.name) for f in dataclasses.fields(RunResult)}, policy=policy,
                   formats=tuple(values.get("formats", DEFAULT_FORMATS)), out=values.get("out", "reports"))
         run.settings = {"standard": values.get("standard", DEFAULT_STANDARD), "acr": {}, **run.settings}
         return run
@@ -162,7 +96,7 @@ class Run(RunResult):
         changes = {k: v for k, v in {"fail_on": fail_on, "max_violations": max_violations, "strict": strict}.items() if v is not None}
         policy = dataclasses.replace(self.policy, **changes)
         validate({k: getattr(policy, k) for k in GATE_KEYS}, "Run.gate()")
-        return verdict_of(self, policy)
+        return decide(self, policy)
 
 
 def clear_reports(folder: Path) -> None:
@@ -201,9 +135,9 @@ async def audit_async(targets: Sequence[str] | str, *, config: ConfigChoice = No
     if not specs:
         raise ValueError("a11y.audit(): no targets: name files, folders, globs, URLs or @lists (or set targets in the config)")
     take_screenshots = "html" in values.get("formats", DEFAULT_FORMATS) if screenshots is None else screenshots
+    finishing = Finishing.load(values, where)  # bad review/baseline files and expired ignores fail before the browser starts
     result = await run_engine(specs, settings_from(values, take_screenshots), progress)
-    run = Run.of(result, values)
-    finish(run, values, where)
+    run = Run.of(finishing.run(result), values, finishing)
     return run
 
 
@@ -248,7 +182,7 @@ def _async_page(page: Any) -> Any:
 
 
 def _finish_checked(checked: Any, values: dict[str, Any], where: str) -> Any:
-    finish(RunResult(pages=[checked.page], tool={}, started=""), values, where)
+    Finishing.load(values, where).run(RunResult(pages=[checked.page], tool={}, started=""))
     return checked
 
 
@@ -272,7 +206,7 @@ def failure_message(page: PageResult, fail_on: str = "serious", *, strict: bool 
     """Why ``page`` fails the gate at ``fail_on``, as lines a person reads; None when it passes."""
     policy = GatePolicy(fail_on=fail_on, strict=strict)
     validate({"fail_on": fail_on, "strict": strict}, "assert_clean()")
-    verdict = verdict_of(RunResult(pages=[page], tool={}, started=""), policy)
+    verdict = decide(RunResult(pages=[page], tool={}, started=""), policy)
     name = _plain(page.key)
     if verdict.code == EXIT_TOOL_ERROR:
         return "\n".join([f"a11y: {name} could not be fully audited", *(f"  {_plain(e)}" for e in verdict.errors)])

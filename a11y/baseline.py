@@ -16,7 +16,7 @@ from typing import Any
 
 from .files import read_schema_json
 from .fingerprint import page_key
-from .model import RunResult
+from .model import PageResult, RunResult
 from .reporters import write_atomic
 
 BASELINE_SCHEMA = "a11y-baseline/1"
@@ -50,11 +50,21 @@ def load_baseline(path: Path) -> list[dict[str, Any]]:
 def apply_baseline(run: RunResult, entries: list[dict[str, Any]]) -> None:
     """Mark findings ``new`` or ``known``; entries of audited pages whose finding is gone are ``fixed``."""
     known = {e["fingerprint"] for e in entries}
-    seen: set[str] = set()
-    for _, finding in run.findings():
-        if finding.outcome not in ("violation", "needs-review"):
-            continue
-        finding.baseline = "known" if finding.fingerprint in known else "new"
-        seen.add(finding.fingerprint)
+    for page in run.pages:
+        mark_page(page, known)
+    run.baseline_fixed = fixed_entries(run, entries)
+
+
+def mark_page(page: PageResult, known: set[str]) -> None:
+    """One page's findings ``new`` or ``known``: a merged finding is known when any finding it absorbed was."""
+    for finding in page.findings:
+        if finding.outcome in ("violation", "needs-review"):
+            was_known = finding.fingerprint in known or any(fp in known for fp in finding.also_fingerprints)
+            finding.baseline = "known" if was_known else "new"
+
+
+def fixed_entries(run: RunResult, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Baseline entries of pages audited this time whose finding is gone."""
+    seen = {fp for _, f in run.findings() for fp in (f.fingerprint, *f.also_fingerprints)}
     audited = {page_key(p) for p in run.pages if p.status == "ok"}
-    run.baseline_fixed = [e for e in entries if e["fingerprint"] not in seen and e.get("page") in audited]
+    return [e for e in entries if e["fingerprint"] not in seen and e.get("page") in audited]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import shutil
@@ -20,10 +19,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .config import ConfigError, FileConfig, Ignore, load_config, selector_matches
-from .gate import EXIT_TOOL_ERROR, FAIL_ON_LEVELS, GatePolicy, exit_code
-from .model import IMPACTS, PageResult, RunResult
+from .config import ConfigError, FileConfig, load_config
+from .finish import FinishError, Finishing
+from .gate import EXIT_TOOL_ERROR, FAIL_ON_LEVELS, Verdict
+from .model import PageResult, RunResult
 from .reporters import DEFAULT_FORMATS, FORMATS, get_reporter
+from .reporters.console_report import failing_lines, page_line, summary_lines
 from .settings import STANDARDS, Settings, Viewport, default_concurrency
 
 EXIT_HELP = """Exit codes: 0 no violation at or above --fail-on; 1 there are; 2 a11y could not do its
@@ -151,20 +152,6 @@ def parse_formats(value: str | list[str]) -> tuple[str, ...]:
 
 # -- running -----------------------------------------------------------------------------------
 
-def page_line(page: PageResult) -> str:
-    """One console line per page: counts by impact, or the error. Page data is escaped."""
-    name = escape(page.source or page.url)
-    if page.status == "error":
-        return f"[red]✗[/] {name}: [red]error[/]: {escape(page.error or '')}"
-    violations = [f for f in page.findings if f.status == "violation"]
-    counts = " · ".join(f"{impact} {sum(1 for f in violations if f.impact == impact)}" for impact in IMPACTS)
-    review = sum(1 for f in page.findings if f.status == "needs-review")
-    mark = "[green]✓[/]" if not violations else "[yellow]●[/]"
-    crashed = [f.rule for f in page.findings if f.outcome == "error"]
-    extra = f" · [red]rule errors: {escape(', '.join(crashed))}[/]" if crashed else ""
-    return f"{mark} {name}  {counts} · needs review {review}{extra}"
-
-
 class StopSignals:
     """SIGINT/SIGTERM stop the run: no new page starts, what is done is reported (exit 130/143)."""
 
@@ -200,15 +187,17 @@ class StopSignals:
 STOP = StopSignals()
 
 
-def run_with_progress(targets: list[Any], settings: Settings, quiet: bool) -> RunResult:
+def run_with_progress(targets: list[Any], settings: Settings, quiet: bool, finishing: Finishing) -> RunResult:
+    """The audit with a line per page as it finishes, then the run finished (``finishing.run``)."""
     with STOP:
-        return _run_with_progress(targets, settings, quiet)
+        return finishing.run(_run_with_progress(targets, settings, quiet, finishing))
 
 
-def _run_with_progress(targets: list[Any], settings: Settings, quiet: bool) -> RunResult:
+def _run_with_progress(targets: list[Any], settings: Settings, quiet: bool, finishing: Finishing) -> RunResult:
     from .engine import audit as run_audit
 
     def show(page: PageResult) -> None:
+        finishing.page(page)  # so the line shows what the totals and the gate will count
         if page.status == "error":
             err.print(page_line(page))
         elif not quiet:
@@ -240,39 +229,15 @@ def select_targets(inv: Invocation) -> list[Any]:
     return targets
 
 
-def apply_ignores(run: RunResult, ignores: list[Ignore], config_path: Path | None) -> None:
-    """Config ignores waive matching findings; an expired ignore fails loudly (exit 2)."""
-    today = dt.date.today()
-    expired = [i for i in ignores if i.expired(today)]
-    if expired:
-        first = expired[0]
-        raise Fatal(f"{config_path}: ignore of {first.rule} on {first.selector!r} expired on {first.until} ({first.reason}); "
-                    "fix the finding or renew the ignore")
-    for page, finding in run.findings():
-        for ignore in ignores:
-            if ignore.rule == finding.rule and selector_matches(ignore.selector, finding.target) and \
-                    (ignore.page is None or ignore.page == (page.source or page.url)):
-                finding.review = {"decision": "accepted", "note": f"ignored by config: {ignore.reason}"}
-                break
-
-
-def post_process(run: RunResult, inv: Invocation) -> None:
-    """Ignores, review decisions and the baseline (the engine located the source lines)."""
-    apply_ignores(run, inv.config.get("ignore", []), inv.config.path)
-    if inv.values.get("review_path"):
-        from .review import ReviewError, apply_review, load_review
-
-        try:
-            apply_review(run, load_review(Path(inv.review_path)))
-        except ReviewError as exc:
-            raise Fatal(str(exc)) from None
-    if inv.values.get("baseline_path"):
-        from .baseline import BaselineError, apply_baseline, load_baseline
-
-        try:
-            apply_baseline(run, load_baseline(Path(inv.baseline_path)))
-        except BaselineError as exc:
-            raise Fatal(str(exc)) from None
+def load_finishing(inv: Invocation) -> Finishing:
+    """Ignores, review decisions and the baseline, read and checked before any browser starts."""
+    values = {**inv.config.values, "ignore": inv.config.get("ignore", []), "review": inv.values.get("review_path"),
+              "baseline": inv.values.get("baseline_path"), "fail_on": inv.values.get("fail_on", "serious"),
+              "max_violations": inv.values.get("max_violations", 0), "strict": inv.values.get("strict", False)}
+    try:
+        return Finishing.load(values, str(inv.config.path or "config"))
+    except FinishError as exc:
+        raise Fatal(str(exc)) from None
 
 
 def clear_old_reports(out_dir: Path) -> None:
@@ -291,42 +256,25 @@ def write_reports(run: RunResult, formats: tuple[str, ...], out_dir: Path, quiet
             out.print(f"wrote {escape(str(path))}")
 
 
-def github_actions(run: RunResult) -> None:
+def github_actions(run: RunResult, verdict: Verdict) -> None:
     """On GitHub Actions: annotations on the source lines and the Markdown summary."""
     if os.environ.get("GITHUB_ACTIONS") != "true":
         return
     from .github import annotations, append_step_summary
     from .reporters.markdown_report import REPORTER as MARKDOWN
 
-    for line in annotations(run):
+    for line in annotations(run, verdict):
         print(line)
     append_step_summary(MARKDOWN.render(run))
 
 
-def print_summary(run: RunResult, code: int, policy: GatePolicy) -> None:
-    summary = run.summary()
-    impacts = ", ".join(f"{summary['by_impact'][i]} {i}" for i in IMPACTS)
-    waived = f", {summary['waived']} waived" if summary.get("waived") else ""
-    out.print(f"{summary['pages']} pages, {summary['errors']} errors: {summary['violations']} violations ({impacts}), "
-              f"{summary['needs_review']} need review{waived}")
-    if any(f.baseline for _, f in run.findings()) or run.baseline_fixed:
-        new = sum(1 for _, f in run.findings() if f.baseline == "new")
-        known = sum(1 for _, f in run.findings() if f.baseline == "known")
-        out.print(f"baseline: {new} new, {known} known, {len(run.baseline_fixed)} fixed")
-    if run.stale_reviews:
-        out.print(f"review: {len(run.stale_reviews)} decision(s) are stale (their finding is gone)")
-    verdict = {
-        0: "[green]passed[/]",
-        1: f"[red]failed[/] ({_failing_reason(policy)})",
-        2: "[red]incomplete[/]: some pages or rules could not be audited",
-    }[code]
-    out.print(f"gate: {verdict}")
-
-
-def _failing_reason(policy: GatePolicy) -> str:
-    what = "new violations" if policy.baseline else "violations"
-    more = f" beyond the {policy.max_violations} allowed" if policy.max_violations else ""
-    return f"{what} at or above {policy.fail_on}{more}" + (", needs-review counted (--strict)" if policy.strict else "")
+def print_outcome(run: RunResult, verdict: Verdict, out_dir: Path, formats: tuple[str, ...]) -> None:
+    """What fails the gate (so nobody has to open a report to learn it), then the totals."""
+    report = next((str(out_dir / get_reporter(name).filename) for name in ("html", "md", "json") if name in formats), None)
+    for line in failing_lines(run, verdict, report):
+        out.print(line)
+    for line in summary_lines(run, verdict):
+        out.print(line)
 
 
 def pages_exit_code(run: RunResult) -> int:
@@ -380,22 +328,22 @@ def audit(ctx: click.Context, **params: Any) -> None:
     """Audit TARGETS: HTML files, folders, globs, http(s) URLs, or @list.txt files."""
     inv = merge_config(ctx, params)
     formats = parse_formats(inv.formats)
-    policy = GatePolicy(fail_on=inv.fail_on, max_violations=inv.max_violations, strict=inv.strict, baseline=bool(inv.baseline_path))
+    finishing = load_finishing(inv)
     targets = select_targets(inv)
     if not targets:
         out.print("no targeted page changed: nothing to audit")
         sys.exit(0)
-    run = run_with_progress(targets, build_settings(inv, screenshots="html" in formats), inv.quiet)
+    run = run_with_progress(targets, build_settings(inv, screenshots="html" in formats), inv.quiet, finishing)
     run.settings = {"standard": inv.standard, "acr": params.get("acr", {})}
-    post_process(run, inv)
+    verdict = run.verdict
+    assert verdict is not None  # finishing.run set it
     write_reports(run, formats, Path(inv.out_dir), inv.quiet)
-    github_actions(run)
-    code = exit_code(run, policy)
-    print_summary(run, code, policy)
+    github_actions(run, verdict)
+    print_outcome(run, verdict, Path(inv.out_dir), formats)
     if run.interrupted and STOP.exit_code:
         out.print(f"interrupted: {len(run.pages)} of {len(targets)} pages audited; the report is marked interrupted")
         sys.exit(STOP.exit_code)
-    sys.exit(code)
+    sys.exit(verdict.code)
 
 
 @cli.command(epilog=EXIT_HELP)
@@ -408,8 +356,7 @@ def baseline(ctx: click.Context, baseline_out: str | None, **params: Any) -> Non
     from .baseline import write_baseline
 
     inv = merge_config(ctx, params)
-    run = run_with_progress(select_targets(inv), build_settings(inv, screenshots=False), inv.quiet)
-    post_process(run, inv)
+    run = run_with_progress(select_targets(inv), build_settings(inv, screenshots=False), inv.quiet, load_finishing(inv))
     path = write_baseline(run, Path(baseline_out) if baseline_out else Path(inv.out_dir) / "baseline.json")
     entries = sum(1 for _, f in run.findings() if f.outcome in ("violation", "needs-review"))
     out.print(f"wrote {escape(str(path))}: {entries} findings on {len(run.pages)} pages")
@@ -433,10 +380,9 @@ def acr(ctx: click.Context, product: str, product_version: str, author_email: st
     if ctx.get_parameter_source("standard") == ParameterSource.DEFAULT:
         params["standard"] = "wcag22aa"  # the catalog is WCAG 2.2: let axe test 2.2's criteria too
     inv = merge_config(ctx, params)
-    run = run_with_progress(select_targets(inv), build_settings(inv, screenshots=False), inv.quiet)
+    run = run_with_progress(select_targets(inv), build_settings(inv, screenshots=False), inv.quiet, load_finishing(inv))
     run.settings = {"standard": inv.standard, "acr": {"product": product, "version": product_version, "author_email": author_email,
                                                       "author_name": author_name, "vendor": vendor, "catalog": catalog}}
-    post_process(run, inv)
     path = get_reporter("openacr").write(run, Path(inv.out_dir))
     out.print(f"wrote {escape(str(path))} (a draft: a person must review every criterion marked not-evaluated)")
     sys.exit(pages_exit_code(run))

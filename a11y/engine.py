@@ -76,7 +76,7 @@ async def audit_async(targets: Sequence[str | Target], settings: Settings, progr
     if host.restarts:
         tool["browser_restarts"] = host.restarts
     return RunResult(pages=pages, tool=tool, started=started_at, duration_s=time.perf_counter() - clock, interrupted=interrupted,
-                     rule_criteria=rule_criteria)
+                     rule_criteria=rule_criteria, planned=len(resolved))
 
 
 def warm_up() -> None:

@@ -1,10 +1,11 @@
 """GitHub Actions: annotations on the source lines of findings, and the job's step summary.
 
-``annotations(run)`` gives workflow commands (``::error file=…,line=…,col=…,title=…::message``) that
-GitHub shows on the pull request's diff: error for critical/serious violations, warning for
-moderate/minor ones, notice for findings that need review. With a baseline, new findings come first;
-GitHub shows only so many per step, so the list is bounded and ends with a notice saying how many
-were left out. Everything comes from the audited page, so it is escaped as GitHub's toolkit does.
+``annotations(run, verdict)`` gives workflow commands (``::error file=…,line=…,col=…,title=…::message``)
+that GitHub shows on the pull request's diff, from the gate's one verdict: ``error`` for the findings
+that fail the gate, ``notice`` for new findings below its threshold (without a baseline every finding
+is new), and nothing for findings the baseline knows or a reviewer waived. Failing findings come
+first; GitHub shows only so many per step, so the list is bounded and ends with a notice saying how
+many were left out. Everything comes from the audited page, so it is escaped as GitHub's toolkit does.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .model import IMPACT_RANK, Finding, PageResult, RunResult
+from .gate import verdict_of
+from .model import IMPACT_RANK, Finding, PageResult, RunResult, Verdict
 from .sourcemap import source_path
 
-COMMAND_FOR_IMPACT = {"critical": "error", "serious": "error", "moderate": "warning", "minor": "warning"}
 SUMMARY_LIMIT = 1024 * 1024  # GitHub rejects a step summary over 1 MiB
 ANNOTATED = ("violation", "needs-review")
 
@@ -36,12 +37,6 @@ def command(name: str, message: str, **properties: object) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def _command_for(finding: Finding) -> str:
-    if finding.status == "needs-review":
-        return "notice"
-    return COMMAND_FOR_IMPACT.get(finding.impact, "warning")
-
-
 def _file(page: PageResult, cwd: Path) -> str | None:
     """The page's source path as the repository knows it (relative, forward slashes), else None."""
     path = source_path(page, cwd)
@@ -53,7 +48,7 @@ def _file(page: PageResult, cwd: Path) -> str | None:
         return path.as_posix()
 
 
-def annotation(page: PageResult, finding: Finding, cwd: Path) -> str:
+def annotation(page: PageResult, finding: Finding, cwd: Path, level: str = "error") -> str:
     spot = finding.source_location or {}
     file = _file(page, cwd)
     title = f"a11y {finding.rule} ({finding.impact})" + (" [new]" if finding.baseline == "new" else "")
@@ -65,23 +60,23 @@ def annotation(page: PageResult, finding: Finding, cwd: Path) -> str:
         lines.append(f"Page: {page.url or page.key}")
     if finding.help_url:
         lines.append(f"More: {finding.help_url}")
-    return command(_command_for(finding), "\n".join(lines), file=file,
+    return command(level, "\n".join(lines), file=file,
                    line=spot.get("line") if file else None, col=spot.get("column") if file else None, title=title)
 
 
-def annotations(run: RunResult, limit: int = 50, cwd: Path | None = None) -> list[str]:
-    """Workflow commands for violations and needs-review findings, most important first, at most ``limit``."""
+def annotations(run: RunResult, verdict: Verdict | None = None, limit: int = 50, cwd: Path | None = None) -> list[str]:
+    """Workflow commands: the gate's failing findings (error), then new ones below its threshold (notice)."""
     cwd = cwd or Path.cwd()
-    chosen = [(page, f) for page, f in run.findings() if f.status in ANNOTATED]
-    with_baseline = any(f.baseline for _, f in run.findings())
-
-    def priority(item: tuple[PageResult, Finding]) -> tuple[int, int, int]:
-        finding = item[1]
-        old = 1 if with_baseline and finding.baseline != "new" else 0
-        return old, ANNOTATED.index(finding.status), IMPACT_RANK.get(finding.impact, 9)
-
-    chosen.sort(key=priority)  # stable: pages and findings keep the run's order within a rank
-    lines = [annotation(page, finding, cwd) for page, finding in chosen[: max(0, limit)]]
+    verdict = verdict or verdict_of(run)
+    failing = {id(f) for f in verdict.failing}
+    chosen: list[tuple[PageResult, Finding, str]] = []
+    for page, finding in run.findings():
+        if id(finding) in failing:
+            chosen.append((page, finding, "error"))
+        elif finding.status in ANNOTATED and finding.baseline != "known":
+            chosen.append((page, finding, "notice"))
+    chosen.sort(key=lambda item: (item[2] != "error", IMPACT_RANK.get(item[1].impact, 9)))  # stable within a rank
+    lines = [annotation(page, finding, cwd, level) for page, finding, level in chosen[: max(0, limit)]]
     left = len(chosen) - len(lines)
     if left > 0:
         lines.append(command("notice", f"{left} more accessibility finding(s) not annotated (limit {limit}); see the a11y report.",

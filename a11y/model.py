@@ -16,6 +16,11 @@ Impact = Literal["critical", "serious", "moderate", "minor"]
 IMPACTS: tuple[str, ...] = ("critical", "serious", "moderate", "minor")
 IMPACT_RANK: dict[str, int] = {name: rank for rank, name in enumerate(IMPACTS)}
 REPORT_SCHEMA = "a11y-report/1"
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_TOOL_ERROR = 2
+Status = Literal["passed", "failed", "error", "interrupted"]
+HEADLINES: dict[str, str] = {"passed": "✅ passed", "failed": "❌ failed", "error": "⚠️ could not audit", "interrupted": "⚠️ interrupted"}
 
 
 @dataclass(slots=True)
@@ -46,6 +51,11 @@ class Finding:
     baseline: str | None = None
     # Where the element is in the page's source file (local pages): {"line": n, "column": n}.
     source_location: dict[str, int] | None = None
+    # Rules whose finding on the same element, for the same cause, merged into this one (a11y/merge.py),
+    # and those findings' fingerprints: a baseline or review decision made on one of them still applies.
+    also: list[str] = field(default_factory=list)
+    also_fingerprints: list[str] = field(default_factory=list)
+    also_targets: list[str] = field(default_factory=list)  # their elements' selectors: a config ignore of one still applies
 
     @property
     def status(self) -> str:
@@ -96,6 +106,7 @@ class Finding:
             "baseline": self.baseline,
             "source_location": self.source_location,
             "box": self.box,
+            "also": list(self.also),
         }
 
 
@@ -170,6 +181,15 @@ class RunResult:
     # Rule id -> WCAG criteria it tests, for every rule that ran (axe's and ours): the criteria view
     # tells "no automated failures" from "not tested" with it.
     rule_criteria: dict[str, list[str]] = field(default_factory=dict)
+    # How many targets the run set out to audit: an interrupted run says how many were never audited.
+    planned: int | None = None
+    # The gate's decision, set by a11y.finish.finish(); every report reads it (a11y.gate.Verdict).
+    verdict: Verdict | None = field(default=None, repr=False)
+
+    @property
+    def not_audited(self) -> int:
+        """Targets the run never audited (an interrupted run), 0 when it did them all."""
+        return max(0, (self.planned or len(self.pages)) - len(self.pages))
 
     def findings(self) -> list[tuple[PageResult, Finding]]:
         return [(page, f) for page in self.pages for f in page.findings]
@@ -209,8 +229,78 @@ class RunResult:
             "started": self.started,
             "duration_s": round(self.duration_s, 3),
             "interrupted": self.interrupted,
+            "planned": self.planned if self.planned is not None else len(self.pages),
+            "not_audited": self.not_audited,
+            **({"verdict": self.verdict.to_dict()} if self.verdict is not None else {}),
             "pages": [p.to_dict() for p in self.pages],
             "summary": self.summary(),
             "baseline_fixed": list(self.baseline_fixed),
             "stale_reviews": list(self.stale_reviews),
         }
+
+
+@dataclass(frozen=True)
+class GatePolicy:
+    fail_on: str = "serious"
+    max_violations: int = 0
+    strict: bool = False  # needs-review findings count too
+    baseline: bool = False  # only findings not in the baseline count
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The gate's decision on a run; ``code`` is the CLI's exit code (0 passed, 1 failed, 2 incomplete)."""
+
+    code: int
+    policy: GatePolicy
+    failing: tuple[Finding, ...] = ()
+    errors: tuple[str, ...] = ()  # pages and rules that could not be audited
+    interrupted: bool = False
+    not_audited: int = 0  # targets an interrupted run never reached
+    baseline: dict[str, int] | None = None  # {"new", "known", "fixed"} when a baseline was applied
+
+    @property
+    def passed(self) -> bool:
+        return self.code == EXIT_CLEAN and not self.interrupted
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    @property
+    def status(self) -> Status:
+        if self.interrupted:
+            return "interrupted"
+        return "error" if self.code == EXIT_TOOL_ERROR else "failed" if self.code == EXIT_FINDINGS else "passed"
+
+    @property
+    def headline(self) -> str:
+        """``✅ passed`` / ``❌ failed`` / ``⚠️ could not audit`` / ``⚠️ interrupted``, with the reason."""
+        return f"{HEADLINES[self.status]}: {self.reason}"
+
+    @property
+    def reason(self) -> str:
+        if self.interrupted:
+            return f"the run was interrupted; {self.not_audited} page(s) were not audited"
+        if self.code == EXIT_TOOL_ERROR:
+            return f"{len(self.errors)} page(s) or rule(s) could not be audited"
+        count = len(self.failing)
+        what = ("new " if self.policy.baseline else "") + ("violation" if count == 1 else "violations")
+        if self.policy.strict:
+            what += " or needs-review findings"
+        if self.policy.fail_on == "none":
+            return "--fail-on none: findings never fail the gate"
+        more = f", {self.policy.max_violations} allowed" if self.policy.max_violations else ""
+        return f"{count} {what} at or above {self.policy.fail_on}{more}"
+
+    def __str__(self) -> str:
+        word = {"passed": "passed", "failed": "failed", "error": "incomplete", "interrupted": "interrupted"}[self.status]
+        return f"gate: {word} ({self.reason})"
+
+    def fails(self, finding: Finding) -> bool:
+        return any(f is finding for f in self.failing)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "exit_code": self.code, "reason": self.reason, "failing": len(self.failing),
+                "fail_on": self.policy.fail_on, "strict": self.policy.strict, "max_violations": self.policy.max_violations,
+                "errors": list(self.errors), "interrupted": self.interrupted, "not_audited": self.not_audited,
+                "baseline": dict(self.baseline) if self.baseline is not None else None}

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import read_schema_json
-from .model import RunResult
+from .model import PageResult, RunResult
 
 REVIEW_SCHEMA = "a11y-review/1"
 DECISIONS = ("confirmed", "false-positive", "accepted", "pass", "fail")
@@ -38,17 +38,27 @@ def load_review(path: Path) -> dict[str, dict[str, str]]:
 
 def apply_review(run: RunResult, decisions: dict[str, dict[str, Any]]) -> None:
     """Attach decisions to findings by fingerprint; list the decisions whose finding is gone."""
-    used: set[str] = set()
-    for _, finding in run.findings():
-        entry = decisions.get(finding.fingerprint)
+    for page in run.pages:
+        review_page(page, decisions)
+    run.stale_reviews = stale_reviews(run, decisions)
+
+
+def review_page(page: PageResult, decisions: dict[str, dict[str, Any]]) -> None:
+    """One page's decisions, by fingerprint (or the fingerprint of a finding merged into it)."""
+    for finding in page.findings:
+        entry = next((decisions[fp] for fp in (finding.fingerprint, *finding.also_fingerprints) if fp in decisions), None)
         if entry is None:
             continue
         if entry["decision"] in ("pass", "fail") and finding.outcome != "needs-review":
             continue  # pass/fail only decide needs-review findings
         finding.review = {k: entry[k] for k in ("decision", "note", "date") if entry.get(k)}
         finding.review.setdefault("note", "")
-        used.add(finding.fingerprint)
-    run.stale_reviews = [
+
+
+def stale_reviews(run: RunResult, decisions: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Decisions whose finding is gone from the run."""
+    used = {fp for _, f in run.findings() if f.review is not None for fp in (f.fingerprint, *f.also_fingerprints)}
+    return [
         {"fingerprint": fp, **{k: v for k, v in entry.items() if k in ("decision", "note", "rule", "page", "target")}}
         for fp, entry in sorted(decisions.items()) if fp not in used
     ]

@@ -161,7 +161,7 @@ def test_docs_examples_run(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "examples.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert "1 violations on 1 pages" in done.stdout
-    assert "gate: failed (1 violations at or above critical)" in done.stdout
+    assert "gate: failed (1 violation at or above critical)" in done.stdout
     assert "[('image-alt', 'img')]" in done.stdout
     assert "  critical image-alt  img\n" in done.stdout
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["report.html", "report.json", "report.md"]
@@ -225,7 +225,7 @@ def test_gate_matches_the_cli_exit_codes(findings: tuple[Finding, ...], fail_on:
 def test_gate_defaults_come_from_the_options() -> None:
     run = run_of(finding(impact="moderate"), finding(impact="moderate"))
     run.policy = GatePolicy(fail_on="moderate", max_violations=1)
-    assert str(run.gate()) == "gate: failed (2 violations at or above moderate beyond the 1 allowed)"
+    assert str(run.gate()) == "gate: failed (2 violations at or above moderate, 1 allowed)"
     assert run.gate(max_violations=2).passed
     with pytest.raises(ConfigError, match="fail_on must be one of"):
         run.gate(fail_on="bad")

@@ -31,14 +31,14 @@ def _fingerprints(tmp: Path, html: str, name: str = "story.html") -> dict[str, s
     (tmp / name).write_text(html, encoding="utf-8")
     page = audit([str(tmp / name)], FAST).pages[0]
     assert page.status == "ok", page.error
-    return {f.rule: f.fingerprint for f in page.findings if f.rule in ("image-alt", "button-name")}
+    return {f.rule: f.fingerprint for f in page.findings if f.rule in ("image-alt", "icon-missing-label")}
 
 
 @pytest.fixture(scope="module")
 def base_prints(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     folder = tmp_path_factory.mktemp("fp")
     prints = _fingerprints(folder, BASE)
-    assert set(prints) == {"image-alt", "button-name"}
+    assert set(prints) == {"image-alt", "icon-missing-label"}  # button-name merged into the icon rule
     return folder, prints
 
 
@@ -108,7 +108,7 @@ def test_pull_request_gate_with_baseline(repo: Path, run_cli) -> None:
     made = run_cli("baseline", "site", "--settle-ms", "0", "--out", "reports", cwd=repo)
     assert made.returncode == 0, made.stderr
     baseline = json.loads((repo / "reports" / "baseline.json").read_text())
-    assert {e["rule"] for e in baseline["entries"]} >= {"image-alt", "button-name"}
+    assert {e["rule"] for e in baseline["entries"]} >= {"image-alt", "icon-missing-label"}
 
     # The "pull request": a new violation in clean.html, story.html reformatted and reordered.
     clean = (repo / "site" / "clean.html").read_text()
@@ -124,7 +124,7 @@ def test_pull_request_gate_with_baseline(repo: Path, run_cli) -> None:
     new = [(p["source"], f["rule"]) for p in report["pages"] for f in p["findings"] if f["baseline"] == "new"]
     assert new == [("site/clean.html", "image-alt")]
     known = {f["rule"] for p in report["pages"] for f in p["findings"] if f["baseline"] == "known"}
-    assert known >= {"image-alt", "button-name"}
+    assert known >= {"image-alt", "icon-missing-label"}
     sarif = json.loads((repo / "reports" / "report.sarif").read_text())
     results = [r for r in sarif["runs"][0]["results"] if r.get("baselineState") == "new"]
     assert len(results) == 1
@@ -183,7 +183,8 @@ def test_pyproject_config_and_ignores_with_expiry(repo: Path, run_cli) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads((repo / "reports" / "report.json").read_text())
     statuses = {f["rule"]: f["status"] for f in report["pages"][0]["findings"]}
-    assert statuses["image-alt"] == "waived" and statuses["button-name"] == "waived"
+    # the button-name finding was merged into icon-missing-label: an ignore of either rule applies to it
+    assert statuses["image-alt"] == "waived" and statuses["icon-missing-label"] == "waived"
     (repo / "pyproject.toml").write_text((repo / "pyproject.toml").read_text().replace("2999-01-01", "2001-01-01"))
     expired = run_cli("audit", cwd=repo)
     assert expired.returncode == 2 and "expired on 2001-01-01" in expired.stderr

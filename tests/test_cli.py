@@ -23,7 +23,10 @@ def test_clean_page_exits_0_and_writes_report(run_cli, tmp_path: Path) -> None:
 def test_violations_at_fail_on_level_exit_1(run_cli, tmp_path: Path) -> None:
     result = run_cli("audit", "pages/blog-icon-buttons.html", "--out", str(tmp_path), "--settle-ms", "200")
     assert result.returncode == 1
-    assert "critical 1" in result.stdout and "gate: failed" in result.stdout
+    assert "critical 2" in result.stdout and "gate: failed" in result.stdout
+    # the console says what fails the gate, a line per finding with its source line
+    assert "failing the gate (4):" in result.stdout
+    assert "pages/blog-icon-buttons.html:64  critical  icon-missing-label  i  — " in result.stdout
 
 
 def test_fail_on_none_exits_0(run_cli, tmp_path: Path) -> None:

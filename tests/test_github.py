@@ -49,10 +49,11 @@ def test_annotation_levels_locations_and_escaping(tmp_path: Path) -> None:
     assert "\n" not in message and "\r" not in message
     assert message.startswith("Image has no alt: 50%25 of \"images\"%0D%0A::set-output name=x::pwned%0ASuggestion: Add alt, e.g. alt=\"Harbor\"")
     assert "%0AElement: img%0AMore: https://rules.example/image-alt" in message
-    assert lines[1].startswith("::warning file=site/a%2Cb%3A story.html,line=20,col=3,title=a11y heading-order (moderate)::")
-    assert lines[2].startswith("::warning title=a11y link-name (minor)::")  # a URL page: no file, the page in the message
-    assert "%0APage: https://news.example/x?a=1,2" in lines[2]
-    assert lines[3].startswith("::notice file=site/a%2Cb%3A story.html,title=a11y color-contrast (serious)::")
+    # below the gate's threshold (serious) or needing review: notices, the most severe first
+    assert lines[1].startswith("::notice file=site/a%2Cb%3A story.html,title=a11y color-contrast (serious)::")
+    assert lines[2].startswith("::notice file=site/a%2Cb%3A story.html,line=20,col=3,title=a11y heading-order (moderate)::")
+    assert lines[3].startswith("::notice title=a11y link-name (minor)::")  # a URL page: no file, the page in the message
+    assert "%0APage: https://news.example/x?a=1,2" in lines[3]
 
 
 def test_reviewed_needs_review_findings_follow_their_decision(tmp_path: Path) -> None:
@@ -62,16 +63,16 @@ def test_reviewed_needs_review_findings_follow_their_decision(tmp_path: Path) ->
     assert len(lines) == 1 and lines[0].startswith("::error file=a.html,")
 
 
-def test_new_findings_come_first_and_the_list_is_bounded(tmp_path: Path) -> None:
+def test_only_failing_and_new_findings_are_annotated_and_the_list_is_bounded(tmp_path: Path) -> None:
     known = [make("image-alt", "critical", target=f"#known{i}", baseline="known") for i in range(30)]
     new = [make("heading-order", "moderate", target=f"#new{i}", baseline="new") for i in range(30)]
-    page = PageResult(source="a.html", url="", findings=known + new)
-    lines = annotations(run_of(page), limit=50, cwd=tmp_path)
-    assert len(lines) == 51
-    assert all("#new" in line for line in lines[:30]) and all("[new]" in line for line in lines[:30])
-    assert all("#known" in line for line in lines[30:50])
-    assert lines[50] == "::notice title=a11y%3A more findings::10 more accessibility finding(s) not annotated (limit 50); see the a11y report."
-    assert [line.split("::")[1].split()[0] for line in annotations(run_of(page), limit=2, cwd=tmp_path)] == ["warning", "warning", "notice"]
+    failing = make("image-alt", "critical", target="#failing", baseline="new")
+    page = PageResult(source="a.html", url="", findings=[*known, *new, failing])
+    lines = annotations(run_of(page), limit=20, cwd=tmp_path)
+    assert len(lines) == 21 and not any("#known" in line for line in lines)  # the baseline's findings: never annotated
+    assert lines[0].startswith("::error ") and "#failing" in lines[0] and "[new]" in lines[0]
+    assert all(line.startswith("::notice ") and "#new" in line for line in lines[1:20])
+    assert lines[20] == "::notice title=a11y%3A more findings::11 more accessibility finding(s) not annotated (limit 20); see the a11y report."
 
 
 def test_without_a_baseline_the_most_severe_come_first(tmp_path: Path) -> None:
@@ -116,5 +117,5 @@ def test_annotations_for_a_real_run_point_at_source_lines(pages_run: RunResult) 
     seed = PAGES / "defense-algeria-article.html"
     expected = next(n for n, text in enumerate(seed.read_text(encoding="utf-8").splitlines(), start=1) if "<h4>Related Stories</h4>" in text)
     heading = next(line for line in lines if "heading-order" in line and "defense-algeria-article.html" in line)
-    assert heading.startswith("::warning file=") and f",line={expected}," in heading
+    assert heading.startswith("::notice file=") and f",line={expected}," in heading  # moderate: below the gate's threshold
     assert len(lines) == min(50, sum(1 for _, f in run.findings() if f.status in ("violation", "needs-review")))

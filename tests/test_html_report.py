@@ -312,10 +312,10 @@ def test_filters_follow_the_fragment(report_html: Path, open_report: Callable[..
     assert set(card_impacts(page)) == {"critical"}
     # Text search, rule, WCAG and engine filters.
     page.click("#clear-filters")
-    page.fill("#filter-q", "search-toggle")
-    page.wait_for_function("() => location.hash.includes('q=search-toggle')")
+    page.fill("#filter-q", "fa-search")  # in the HTML of the icon finding that absorbed axe's button-name
+    page.wait_for_function("() => location.hash.includes('q=fa-search')")
     assert page.locator("li.finding").count() >= 1
-    assert all("search-toggle" in t for t in page.locator("li.finding code.selector").all_text_contents())
+    assert all("fa-search" in t for t in page.locator("li.finding").all_text_contents())
     page.click("#clear-filters")
     page.select_option("#filter-engine", "a11y")
     page.select_option("#filter-wcag", "1.3.1")
@@ -422,7 +422,8 @@ def test_keyboard_only(report_html: Path, open_report: Callable[..., Watched]) -
 @pytest.mark.browser
 def test_review_round_trip(report_html: Path, open_report: Callable[..., Watched], tmp_path: Path) -> None:
     page = open_report().open(report_html)
-    page.select_option("#filter-page", label=next(t for t in page.locator("#filter-page option").all_text_contents() if "blog-icon-buttons" in t))
+    # a page with both a violation and a needs-review finding
+    page.select_option("#filter-page", label=next(t for t in page.locator("#filter-page option").all_text_contents() if "wordpress-news-story" in t))
     review_card = page.locator("li.finding", has=page.locator(".badge.status", has_text="Needs review")).first
     violation_card = page.locator("li.finding", has=page.locator(".badge.status", has_text="Violation")).first
     review_fp = review_card.get_attribute("data-fingerprint")
@@ -446,13 +447,13 @@ def test_review_round_trip(report_html: Path, open_report: Callable[..., Watched
     assert exported["decisions"][violation_fp]["note"] == 'Decorative: the <img> is "hidden" | ok'
     assert set(exported["decisions"][violation_fp]) == {"decision", "note", "rule", "page", "target", "date"}
     # A decision left from an older run, to be listed as stale.
-    exported["decisions"]["0" * 20] = {"decision": "accepted", "note": "old", "rule": "image-alt", "page": "pages/blog-icon-buttons.html", "target": "img.gone"}
+    exported["decisions"]["0" * 20] = {"decision": "accepted", "note": "old", "rule": "image-alt", "page": "pages/wordpress-news-story.html", "target": "img.gone"}
     review_file.write_text(json.dumps(exported), encoding="utf-8")
 
     # Re-run the audit, apply the file, render again, and open it in a fresh browser profile.
     decisions = load_review(review_file)
     assert decisions[review_fp]["decision"] == "fail"
-    rerun = audit_in_thread([str(PAGES / "blog-icon-buttons.html")], SHOTS)
+    rerun = audit_in_thread([str(PAGES / "wordpress-news-story.html")], SHOTS)
     apply_review(rerun, decisions)
     fresh = REPORTER.write(rerun, tmp_path / "again")
     tab = open_report()

@@ -43,7 +43,8 @@ def hostile_run() -> RunResult:
 def test_totals_and_worst_findings_first() -> None:
     page = PageResult(source="pages/a.html", url="", findings=[finding(1, "minor"), finding(2, "critical"), finding(3, "serious", "needs-review")])
     text = REPORTER.render(run_of([page, PageResult(source="pages/b.html", url="")]))
-    assert "❌ 2 violations on 2 pages · 1 need review" in text
+    assert "**❌ failed: 1 violation at or above serious**" in text  # the gate's verdict heads the report
+    assert "2 violations on 2 pages · 1 need review" in text
     assert "| critical | 1 |" in text and "| minor | 1 |" in text
     rows = [line for line in text.splitlines() if line.startswith("| ") and "`pages/a.html`" in line]
     assert [row.split(" | ")[0] for row in rows] == ["| critical", "| minor", "| serious"]  # violations first, then needs review
@@ -52,7 +53,7 @@ def test_totals_and_worst_findings_first() -> None:
 
 def test_clean_run() -> None:
     text = REPORTER.render(run_of([PageResult(source="pages/a.html", url="")]))
-    assert text.startswith("## Accessibility report\n") and "✅ No violations on 1 page" in text
+    assert text.startswith("## Accessibility report\n") and "**✅ passed: 0 violations at or above serious**" in text
     assert "Worst findings" not in text
 
 

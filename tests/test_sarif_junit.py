@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from a11y.gate import verdict_of
 from a11y.model import Finding, PageResult, RunResult
 from a11y.reporters import get_reporter
 from a11y.reporters.junit_report import JunitReporter
@@ -209,16 +210,19 @@ def test_junit_counts_and_elements(built) -> None:
     run, _ = built
     root = ET.fromstring(JunitReporter().render(run))
     assert root.tag == "testsuites"
-    assert {k: root.get(k) for k in ("tests", "failures", "errors", "skipped")} == {"tests": "11", "failures": "3", "errors": "2", "skipped": "2"}
-    story, remote, broken = root.findall("testsuite")
+    # failures are the findings that fail the gate: heading-order is known from the baseline, so it is skipped
+    assert {k: root.get(k) for k in ("tests", "failures", "errors", "skipped")} == {"tests": "11", "failures": "2", "errors": "2", "skipped": "3"}
+    story, remote, broken, run_suite = root.findall("testsuite")
     assert story.get("name") == "site/story.html"
-    assert {k: story.get(k) for k in ("tests", "failures", "errors", "skipped")} == {"tests": "8", "failures": "2", "errors": "1", "skipped": "2"}
+    assert {k: story.get(k) for k in ("tests", "failures", "errors", "skipped")} == {"tests": "8", "failures": "1", "errors": "1", "skipped": "3"}
     cases = {case.get("name"): case for case in story.findall("testcase")}
     assert all(case.get("classname") == "site/story.html" for case in cases.values())
     failure = cases["image-alt"].find("failure")
     assert failure is not None and failure.get("message") == "1 violation: image-alt help" and failure.get("type") == "critical"
     assert failure.text == "[critical] figure > img (line 7): image-alt message (fingerprint fp-image-alt)"
     assert cases["pseudo-list"].find("error") is not None
+    skipped = cases["heading-order"].find("skipped")
+    assert skipped is not None and "[moderate, known in the baseline] h4" in skipped.text
     assert cases["caption-not-associated"].find("skipped") is not None and cases["alt-placeholder"].find("skipped") is not None
     assert len(cases["alt-empty-captioned"]) == 0 and len(cases["region"]) == 0  # passed
     assert cases["color-contrast"].find("failure") is None and "needs review" in cases["color-contrast"].findtext("system-out", "")
@@ -227,6 +231,9 @@ def test_junit_counts_and_elements(built) -> None:
     assert remote.get("name") == "https://news.example/story?id=1&x=2"
     assert {k: remote.get(k) for k in ("tests", "failures")} == {"tests": "2", "failures": "1"}
     assert broken.get("errors") == "1" and broken.find("testcase/error").get("message") == "page did not respond within 70 s"
+    gate = {p.get("name"): p.get("value") for p in run_suite.find("properties")}
+    assert run_suite.get("name") == "a11y" and gate["gate"] == "error" and gate["interrupted"] == "false"
+    assert (gate["baseline_new"], gate["baseline_known"], gate["baseline_fixed"]) == ("1", "1", "0")
 
 
 def test_junit_escapes_and_strips_what_xml_forbids(built) -> None:
@@ -290,14 +297,15 @@ def test_real_sarif_for_all_pages_validates_against_the_schema(real_run: RunResu
 @pytest.mark.browser
 def test_real_junit_counts_match_the_run(real_run: RunResult) -> None:
     root = ET.fromstring(JunitReporter().render(real_run))
-    suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == [p.source for p in real_run.pages]
+    *suites, run_suite = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == [p.source for p in real_run.pages] and run_suite.get("name") == "a11y"
+    verdict = verdict_of(real_run)
     for page, suite in zip(real_run.pages, suites, strict=True):
         rules = set(page.applied) | {f.rule for f in page.findings}
-        failing = {f.rule for f in page.findings if f.status == "violation"}
+        failing = {f.rule for f in page.findings if verdict.fails(f)}
         assert int(suite.get("tests")) == len(rules) == len(suite.findall("testcase"))
         assert int(suite.get("failures")) == len(failing) == len(suite.findall("testcase/failure"))
     assert int(root.get("tests")) == sum(int(s.get("tests")) for s in suites)
     seed = suites[[p.source for p in real_run.pages].index("pages/defense-algeria-article.html")]
-    failure = seed.find("testcase[@name='heading-order']/failure")
-    assert failure is not None and failure.text.startswith("[moderate] h4 (line ")
+    skipped = seed.find("testcase[@name='heading-order']/skipped")  # moderate: below the default gate (serious)
+    assert skipped is not None and skipped.text.startswith("[moderate, below the gate's threshold] h4")

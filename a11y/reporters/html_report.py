@@ -38,6 +38,7 @@ from ..criteria import (
     undecided_reason,
 )
 from ..fingerprint import page_key
+from ..gate import verdict_of
 from ..model import IMPACTS, Finding, PageResult, RunResult
 from . import write_atomic
 
@@ -243,6 +244,7 @@ def build_view(run: RunResult, shots: dict[int, dict[str, Any]] | None = None) -
                 rules[finding.rule] = rule_info(finding)
             criteria.update(finding.wcag)
     stale = [dict(entry) for entry in run.stale_reviews]
+    verdict = verdict_of(run)
     return {
         "schema": "a11y-html/1",
         "storage_key": storage_key(run),
@@ -250,6 +252,9 @@ def build_view(run: RunResult, shots: dict[int, dict[str, Any]] | None = None) -
         "started": run.started,
         "duration_s": round(run.duration_s, 1),
         "interrupted": run.interrupted,
+        "not_audited": run.not_audited,
+        "verdict": {**verdict.to_dict(), "headline": verdict.headline},
+        "fixed": [{k: str(entry.get(k, "")) for k in ("rule", "page", "target")} for entry in run.baseline_fixed],
         "impacts": list(IMPACTS),
         "pages": pages,
         "findings": findings,

@@ -3,10 +3,12 @@
 The classic JUnit layout that GitLab, Jenkins and most CI dashboards read:
 ``testsuites > testsuite > (properties, testcase > failure | error | skipped, system-out)``.
 
-- A rule with violations on a page fails: the message gives the count and the rule's help, the
-  text has one line per finding (impact, target, message, fingerprint).
-- A rule whose only findings were waived (by review or config) or called false positives is
-  skipped, with the reasons.
+- A rule fails only with findings that fail the gate (the run's one verdict): the message gives
+  the count and the rule's help, the text has one line per finding (impact, target, message,
+  fingerprint). Violations the gate lets pass (known in the baseline, below ``--fail-on``, waived
+  by review or config, false positives) make the rule skipped, with the reasons.
+- A suite ``a11y`` carries the gate's verdict and the baseline's new/known/fixed counts as
+  properties; an interrupted run adds an errored test case saying how many pages were not audited.
 - A rule that crashed is an error; a page that could not be audited is one errored test case.
 - Findings that need a person's review do not fail the test; they are listed in ``system-out``.
 """
@@ -17,7 +19,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ..model import IMPACT_RANK, Finding, PageResult, RunResult
+from ..gate import verdict_of
+from ..model import IMPACT_RANK, Finding, PageResult, RunResult, Verdict
 from . import write_atomic
 
 # Characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/U+FFFF).
@@ -55,12 +58,19 @@ class _Counts:
             element.set(name, str(getattr(self, name)))
 
 
-def _testcase(suite: ET.Element, page_name: str, rule_id: str, findings: list[Finding], counts: _Counts) -> None:
+def _passed_by_gate(finding: Finding) -> str:
+    if finding.status in WAIVED:
+        return _review_line(finding)
+    why = "known in the baseline" if finding.baseline == "known" else "below the gate's threshold"
+    return f"[{finding.impact}, {why}] {finding.target}: {finding.message}"
+
+
+def _testcase(suite: ET.Element, page_name: str, rule_id: str, findings: list[Finding], counts: _Counts, verdict: Verdict) -> None:
     case = ET.SubElement(suite, "testcase", classname=clean(page_name), name=clean(rule_id), time="0")
     counts.tests += 1
     crashed = [f for f in findings if f.outcome == "error"]
-    failing = [f for f in findings if f.status == "violation"]
-    waived = [f for f in findings if f.status in WAIVED]
+    failing = [f for f in findings if verdict.fails(f)]
+    waived = [f for f in findings if not verdict.fails(f) and (f.status in WAIVED or f.status == "violation")]
     review = [f for f in findings if f.status == "needs-review"]
     if crashed:
         counts.errors += 1
@@ -74,15 +84,15 @@ def _testcase(suite: ET.Element, page_name: str, rule_id: str, findings: list[Fi
         failure.text = clean("\n".join(_finding_line(f) for f in failing))
     elif waived and not review:
         counts.skipped += 1
-        noun = "finding" if len(waived) == 1 else "findings"
-        ET.SubElement(case, "skipped", message=clean(f"{len(waived)} {noun} waived or false positive")).text = clean(
-            "\n".join(_review_line(f) for f in waived))
-    notes = [f"needs review: {_finding_line(f)}" for f in review] + ([f"reviewed: {_review_line(f)}" for f in waived] if failing or review else [])
+        noun = "finding does" if len(waived) == 1 else "findings do"
+        ET.SubElement(case, "skipped", message=clean(f"{len(waived)} {noun} not fail the gate")).text = clean(
+            "\n".join(_passed_by_gate(f) for f in waived))
+    notes = [f"needs review: {_finding_line(f)}" for f in review] + ([f"not failing: {_passed_by_gate(f)}" for f in waived] if failing or review else [])
     if notes:
         ET.SubElement(case, "system-out").text = clean("\n".join(notes))
 
 
-def _page_suite(page: PageResult, started: str) -> tuple[ET.Element, _Counts]:
+def _page_suite(page: PageResult, started: str, verdict: Verdict) -> tuple[ET.Element, _Counts]:
     name = page.source or page.url
     counts = _Counts()
     suite = ET.Element("testsuite", name=clean(name), timestamp=clean(started[:19]),
@@ -102,19 +112,43 @@ def _page_suite(page: PageResult, started: str) -> tuple[ET.Element, _Counts]:
         for finding in page.findings:
             by_rule.setdefault(finding.rule, []).append(finding)
         for rule_id in sorted(by_rule):
-            _testcase(suite, name, rule_id, by_rule[rule_id], counts)
+            _testcase(suite, name, rule_id, by_rule[rule_id], counts, verdict)
+    counts.set_on(suite)
+    return suite, counts
+
+
+def _run_suite(run: RunResult, verdict: Verdict) -> tuple[ET.Element, _Counts]:
+    """The run's own suite: the verdict as properties, and an error when the run was interrupted."""
+    counts = _Counts()
+    suite = ET.Element("testsuite", name="a11y", timestamp=clean(run.started[:19]), time="0")
+    properties = ET.SubElement(suite, "properties")
+    values = {"gate": verdict.status, "gate_reason": verdict.reason, "fail_on": verdict.policy.fail_on,
+              "interrupted": str(run.interrupted).lower(), "not_audited": str(run.not_audited)}
+    if verdict.baseline is not None:
+        values.update({f"baseline_{key}": str(value) for key, value in verdict.baseline.items()})
+    for key, value in values.items():
+        ET.SubElement(properties, "property", name=key, value=clean(value))
+    if run.interrupted:
+        case = ET.SubElement(suite, "testcase", classname="a11y", name="run", time="0")
+        ET.SubElement(case, "error", message=clean(f"interrupted: {run.not_audited} page(s) not audited"), type="Interrupted")
+        counts.tests, counts.errors = 1, 1
     counts.set_on(suite)
     return suite, counts
 
 
 def junit_tree(run: RunResult) -> ET.ElementTree:
     root = ET.Element("testsuites", name="a11y")
+    verdict = verdict_of(run)
     total = _Counts()
+    run_suite, run_counts = _run_suite(run, verdict)
     for index, page in enumerate(run.pages):
-        suite, counts = _page_suite(page, run.started)
+        suite, counts = _page_suite(page, run.started, verdict)
         suite.set("id", str(index))
         root.append(suite)
         total.add(counts)
+    run_suite.set("id", str(len(run.pages)))
+    root.append(run_suite)
+    total.add(run_counts)
     total.set_on(root)
     root.set("time", f"{run.duration_s:.3f}")
     tree = ET.ElementTree(root)

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from ..criteria import DISCLAIMER, STATUS_LABELS, criteria_for_run, level_of_standard, rule_criteria_of, status_counts
 from ..fingerprint import page_key
+from ..gate import verdict_of
 from ..model import IMPACT_RANK, IMPACTS, Finding, PageResult, RunResult
 from . import write_atomic
 
@@ -92,17 +93,18 @@ class MarkdownReporter:
         return write_atomic(out_dir / self.filename, self.render(run))
 
     def _render(self, run: RunResult, links: bool, max_rows: int, criteria: list[dict[str, Any]] | None) -> str:
-        parts = [self._totals(run), self._errors(run), self._rules(run, links), self._findings(run, max_rows),
+        parts = [self._totals(run), self._errors(run), self._baseline(run, max_rows), self._rules(run, links), self._findings(run, max_rows),
                  self._criteria(run, criteria, links, full=links), self._footer(run)]
         return "\n".join(part for part in parts if part).rstrip("\n") + "\n"
 
     def _totals(self, run: RunResult) -> str:
         s = run.summary()
-        verdict = "✅ No violations" if not s["violations"] else f"❌ {s['violations']} violation{'s' if s['violations'] != 1 else ''}"
-        lines = [
-            "## Accessibility report",
-            "",
-            f"{verdict} on {s['pages']} page{'s' if s['pages'] != 1 else ''} · {s['needs_review']} need review · "
+        verdict = verdict_of(run)
+        lines = ["## Accessibility report", "", f"**{md_text(verdict.headline, 300)}**", ""]
+        if run.interrupted:
+            lines += [f"The run was interrupted: {_pages(len(run.pages))} audited, {_pages(run.not_audited)} not audited.", ""]
+        lines += [
+            f"{s['violations']} violation{'s' if s['violations'] != 1 else ''} on {_pages(s['pages'])} · {s['needs_review']} need review · "
             f"{s['waived']} waived or false positive · {s['errors']} page{'s' if s['errors'] != 1 else ''} could not be audited",
             "",
             "| Impact | Violations |",
@@ -121,6 +123,26 @@ class MarkdownReporter:
         if len(failed) > 20:
             lines.append(f"- … and {len(failed) - 20} more")
         return "\n".join(lines) + "\n"
+
+    def _baseline(self, run: RunResult, max_rows: int) -> str:
+        """Against the baseline: how many are new, known and fixed, the new findings and the fixed entries first."""
+        deltas = verdict_of(run).baseline
+        if deltas is None:
+            return ""
+        lines = [f"### Baseline: {deltas['new']} new, {deltas['known']} known, {deltas['fixed']} fixed", ""]
+        new = [(p, f) for p, f in worst_findings(run) if f.baseline == "new"]
+        rows = max(0, min(max_rows, 20))
+        if new and rows:
+            lines += ["New:", "", "| Impact | Status | Rule | Page | Selector |", "| --- | --- | --- | --- | --- |"]
+            lines += [f"| {f.impact} | {f.status} | {md_code(f.rule, 60)} | {md_code(page_key(p), 80)} | {md_code(f.target, 100)} |"
+                      for p, f in new[:rows]]
+            lines.append("")
+        if run.baseline_fixed and rows:
+            lines += ["Fixed:", ""]
+            lines += [f"- {md_code(str(e.get('rule', '')), 60)} on {md_code(str(e.get('page', '')), 80)}: {md_code(str(e.get('target', '')), 100)}"
+                      for e in run.baseline_fixed[:rows]]
+            lines.append("")
+        return "\n".join(lines)
 
     def _rules(self, run: RunResult, links: bool) -> str:
         counts: dict[str, list[int]] = {}

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..gate import verdict_of
 from ..model import IMPACT_RANK, Finding, PageResult, RunResult
 from ..rules import Rule, all_rules
 from ..sourcemap import SourceText, read_source, source_path
@@ -244,6 +245,7 @@ def result_for(page: PageResult, finding: Finding, rule_index: dict[str, int], r
         "html": finding.html,
         **({"suggestion": finding.suggestion} if finding.suggestion else {}),
         **({"review": dict(finding.review)} if finding.review else {}),
+        **({"also": list(finding.also)} if finding.also else {}),
     }
     return result
 
@@ -266,7 +268,8 @@ def notifications(run: RunResult, rule_index: dict[str, int], root: Path) -> lis
             notes.append({"level": "warning", "descriptor": {"id": "page-warning"},
                           "message": {"text": f"{page.key}: {warning}"}, "locations": [_location(page, None, root, None)]})
     if run.interrupted:
-        notes.append({"level": "error", "descriptor": {"id": "interrupted"}, "message": {"text": "the run was interrupted; some pages were not audited"}})
+        notes.append({"level": "error", "descriptor": {"id": "interrupted"},
+                      "message": {"text": f"the run was interrupted; {run.not_audited} page(s) were not audited"}})
     return notes
 
 
@@ -313,6 +316,7 @@ def sarif_log(run: RunResult, root: Path | None = None) -> dict[str, Any]:
                 "browser": run.tool.get("browser", ""),
                 "standard": run.tool.get("standard", ""),
                 "summary": run.summary(),
+                "gate": verdict_of(run).to_dict(),
                 "baselineFixed": len(run.baseline_fixed),
                 "staleReviews": len(run.stale_reviews),
             },

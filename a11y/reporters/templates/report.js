@@ -7,7 +7,7 @@
   var DATA = JSON.parse(document.getElementById("report-data").textContent);
   var BATCH = 50; // finding cards rendered at a time; "Show more" adds another batch
   var STORE_KEY = "a11y-review/" + DATA.storage_key;
-  var FILTERS = ["q", "status", "impact", "rule", "wcag", "engine", "review", "pagestatus", "page"];
+  var FILTERS = ["q", "status", "impact", "rule", "wcag", "engine", "review", "baseline", "pagestatus", "page"];
   var STATUS_LABELS = {
     "violation": "Violation", "needs-review": "Needs review", "error": "Rule error",
     "waived": "Waived (accepted)", "false-positive": "False positive", "passed": "Passed on review"
@@ -194,12 +194,13 @@
     if (filters.engine && f.engine !== filters.engine) { return false; }
     if (filters.wcag && (f.bp || f.wcag.indexOf(filters.wcag) < 0)) { return false; }  // best practice never fails a criterion
     if (filters.review && !reviewMatches(f, filters.review)) { return false; }
+    if (filters.baseline && f.baseline !== filters.baseline) { return false; }
     if (filters.q && searchText(f).indexOf(filters.q.toLowerCase()) < 0) { return false; }
     return true;
   }
 
   function findingFilterActive() {
-    return ["q", "status", "impact", "rule", "wcag", "engine", "review"].some(function (k) { return !!filters[k]; });
+    return ["q", "status", "impact", "rule", "wcag", "engine", "review", "baseline"].some(function (k) { return !!filters[k]; });
   }
 
   function pageTextMatches(page) {
@@ -215,7 +216,7 @@
       if (filters.page && String(p) !== filters.page) { return; }
       if (filters.pagestatus && pageStatus(p) !== filters.pagestatus) { return; }
       var matching = pageFindings[p].filter(function (i) { return findingMatches(findings[i]); });
-      var onlySearch = filters.q && !["status", "impact", "rule", "wcag", "engine", "review"].some(function (k) { return !!filters[k]; });
+      var onlySearch = filters.q && !["status", "impact", "rule", "wcag", "engine", "review", "baseline"].some(function (k) { return !!filters[k]; });
       var showEmpty = !active || (onlySearch && pageFindings[p].length === 0 && pageTextMatches(page));
       if (matching.length || showEmpty) {
         groups.push({ p: p, items: matching });
@@ -292,6 +293,7 @@
     fillSelect("filter-engine", "Any engine", Object.keys(ENGINE_LABELS).map(function (e) { return [e, ENGINE_LABELS[e]]; }));
     fillSelect("filter-review", "Any review state", [["undecided", "No decision"], ["decided", "Any decision"]].concat(
       Object.keys(DECISION_LABELS).map(function (d) { return [d, DECISION_LABELS[d]]; })));
+    fillSelect("filter-baseline", "Any", DATA.verdict.baseline ? [["new", "New since the baseline"], ["known", "Known from the baseline"]] : []);
     fillSelect("filter-pagestatus", "Any page", Object.keys(PAGE_STATUS_LABELS).map(function (s) { return [s, PAGE_STATUS_LABELS[s]]; }));
     fillSelect("filter-page", "All pages", pages.map(function (page, p) { return [String(p), pageName(page)]; }));
     return statuses;
@@ -321,6 +323,12 @@
     var pageCounts = { violations: 0, review: 0, clean: 0, error: 0 };
     pages.forEach(function (_, p) { pageCounts[pageStatus(p)] += 1; });
 
+    var verdict = DATA.verdict;
+    box.appendChild(el("p", { class: "gate gate-" + verdict.status, text: "Gate: " + verdict.headline }));
+    if (DATA.interrupted) {
+      box.appendChild(el("p", { class: "notice", text: "This run was interrupted: " + plural(pages.length, "page") + " audited, " +
+        plural(DATA.not_audited, "page") + " not audited." }));
+    }
     var tiles = el("ul", { class: "tiles" }, [
       tile(pages.length, "pages audited", null),
       tile(pageCounts.violations, "pages with violations", { pagestatus: "violations" }),
@@ -330,6 +338,7 @@
       tile(statuses["needs-review"] || 0, "need review", { status: "needs-review" })
     ]);
     box.appendChild(tiles);
+    if (verdict.baseline) { box.appendChild(baselinePanel(verdict.baseline)); }
 
     var columns = el("div", { class: "overview-grid" });
     columns.appendChild(impactTable(statuses));
@@ -338,6 +347,21 @@
     rules.classList.add("panel-wide");
     columns.appendChild(rules);
     box.appendChild(columns);
+  }
+
+  function baselinePanel(counts) {
+    var panel = el("div", { class: "panel baseline-panel" });
+    panel.appendChild(el("h3", { text: "Against the baseline" }));
+    panel.appendChild(el("ul", { class: "tiles" }, [
+      tile(counts.new, "new since the baseline", { baseline: "new" }),
+      tile(counts.known, "known from the baseline", { baseline: "known" }),
+      tile(counts.fixed, "baseline findings fixed", null)
+    ]));
+    if (DATA.fixed.length) {
+      var rows = DATA.fixed.map(function (e) { return [el("span", { text: e.rule }), el("span", { text: e.page }), el("code", { text: e.target })]; });
+      panel.appendChild(table("Baseline findings now fixed", ["Rule", "Page", "Selector"], rows));
+    }
+    return panel;
   }
 
   function tile(n, label, values) {
