@@ -8,8 +8,10 @@ evidence:
 - ``does-not-support`` / ``partially-supports``: confirmed violations, by the share of audited
   pages that have one (:data:`DOES_NOT_SUPPORT_SHARE` or more: does-not-support);
 - ``not-applicable``: only where the rules' applicability shows no audited page has the content;
-- ``supports``: only where a reviewer passed every finding flagged for review;
 - ``not-evaluated`` everywhere else: the level a person must set before the ACR is published.
+  Never ``supports``: automated checks cannot prove conformance, and a reviewer passing the few
+  elements they flagged (one reviewed color-contrast element, say) says nothing of the rest of the
+  product; the notes say what was reviewed.
 
 Notes cite the findings (rule, count, pages) and the document records the evaluation method.
 The other chapters of the catalog are listed as not-evaluated (hardware and software disabled).
@@ -156,8 +158,9 @@ def adherence(row: dict[str, Any], context: _Context) -> tuple[str, str]:
                                   f"(of {_count(context.total, 'page')} audited). Confirm the product has no such content elsewhere.")
     if status == "reviewed-no-failures":
         found = context.findings(row["findings"])
-        return "supports", (f"A reviewer passed every item automated checks flagged for review ({_rule_counts(found)}, "
-                            f"on {_pages(found)}), and automated checks found no violation on the {_count(context.total, 'page')} audited.")
+        return "not-evaluated", (f"Not evaluated for the product: a reviewer passed every item automated checks flagged for review "
+                                 f"({_rule_counts(found)}, on {_pages(found)}), and automated checks found no violation on the "
+                                 f"{_count(context.total, 'page')} audited; a person must evaluate the rest before setting a level. {to_check}")
     if status == "no-automated-failures":
         return "not-evaluated", (f"Not evaluated by a person. Automated checks ({_names(row['rules'])}) found no failure on the "
                                  f"{_count(context.total, 'page')} audited; automated checks cannot prove conformance. {to_check}")
@@ -226,7 +229,7 @@ def _document_notes(run: RunResult, product: str) -> str:
         f"{DISCLAIMER} Levels were set by these rules: does-not-support or partially-supports where automated checks found "
         f"violations (does-not-support when {DOES_NOT_SUPPORT_SHARE:.0%} or more of the audited pages have one); "
         "not-applicable only where the rules' applicability shows no audited page has content the criterion applies to; "
-        "supports only where a reviewer passed every item flagged for review; not-evaluated everywhere else. "
+        "never supports (a person sets it); not-evaluated everywhere else. "
         "VPAT 2.5 allows not-evaluated only for Level AAA criteria, so a person must evaluate and set every "
         f"not-evaluated Level A and AA criterion before this report is published.{missing}"
     )

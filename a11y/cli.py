@@ -376,7 +376,11 @@ def baseline(ctx: click.Context, baseline_out: str | None, **params: Any) -> Non
 @guarded
 def acr(ctx: click.Context, product: str, product_version: str, author_email: str, author_name: str, vendor: str,
         catalog: str, **params: Any) -> None:
-    """Draft an OpenACR (VPAT 2.5 WCAG 2.2 + Revised Section 508) from an audit of TARGETS."""
+    """Draft an OpenACR (VPAT 2.5 WCAG 2.2 + Revised Section 508) from an audit of TARGETS.
+
+    The standard is wcag22aa unless --standard names another (the catalog is WCAG 2.2; the
+    default shown below is audit's). Levels never claim supports: a person sets them.
+    """
     if ctx.get_parameter_source("standard") == ParameterSource.DEFAULT:
         params["standard"] = "wcag22aa"  # the catalog is WCAG 2.2: let axe test 2.2's criteria too
     inv = merge_config(ctx, params)
@@ -424,6 +428,24 @@ def rules_command(rule_id: str | None, browser_path: str | None) -> None:
     out.print(f"{len(infos)} rules ({sum(1 for i in infos if i.engine == 'a11y')} a11y, {sum(1 for i in infos if i.engine == 'axe')} axe-core)")
 
 
+def pre_commit_main(argv: list[str] | None = None) -> int:
+    """The pre-commit hook: ``a11y audit --quiet`` on the staged files, reports in a temporary folder.
+
+    The hook must leave nothing in the repository to commit, so the reports go to a folder of
+    their own outside it; the console lists what fails the gate.
+    """
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="a11y-pre-commit-")
+    args = list(sys.argv[1:] if argv is None else argv)
+    code = main(["audit", "--quiet", "--format", "json,html,md", "--out", folder, *args])
+    if code:
+        out.print(f"reports: {escape(folder)}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         cli.main(args=argv, prog_name="a11y", standalone_mode=True)
@@ -432,4 +454,4 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "main", "pre_commit_main"]

@@ -167,7 +167,24 @@ def render(rules: tuple[Rule, ...] | None = None) -> str:
     for family, members in grouped:
         parts.append(f"## {family_title(family)}\n\n" + ", ".join(f"[{r.id}](#{r.id})" for r in members) + ".")
         parts.extend(rule_section(rule) for rule in members)
+    parts.append(merge_section())
     return "\n\n".join(parts) + "\n"
+
+
+def merge_section() -> str:
+    """Which findings merge into one (a11y/merge.py's MERGE_PAIRS), as a table."""
+    from a11y.merge import MERGE_PAIRS
+
+    rows = ["| Kept | Absorbed | Where | Why |", "| --- | --- | --- | --- |"]
+    for pair in MERGE_PAIRS:
+        where = "the same element" if pair.where == "element" else "the icon, or the link or button it is the only content of"
+        when = f" (only when its message names `{pair.when}`)" if pair.when else ""
+        rows.append(f"| `{pair.keep}` | `{pair.absorb}`{when} | {where} | {cell(pair.why)} |")
+    return ("## One finding per problem\n\nWhen two rules report the same cause on the same element, the report keeps one finding: the "
+            "more specific rule's message, suggestion, selector and fingerprint, the higher impact of the two, and the other rule's "
+            "id in its `also` field (SARIF: `properties.also`). Baselines, review decisions and config ignores made on the absorbed "
+            "finding still apply to the one kept. A violation is never absorbed into a finding that only needs review.\n\n"
+            + "\n".join(rows))
 
 
 def main(argv: list[str] | None = None) -> int:
