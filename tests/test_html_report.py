@@ -447,7 +447,8 @@ def test_review_round_trip(report_html: Path, open_report: Callable[..., Watched
     assert exported["decisions"][violation_fp]["note"] == 'Decorative: the <img> is "hidden" | ok'
     assert set(exported["decisions"][violation_fp]) == {"decision", "note", "rule", "page", "target", "date"}
     # A decision left from an older run, to be listed as stale.
-    exported["decisions"]["0" * 20] = {"decision": "accepted", "note": "old", "rule": "image-alt", "page": "pages/wordpress-news-story.html", "target": "img.gone"}
+    exported["decisions"]["0" * 20] = {"decision": "accepted", "note": "old", "rule": "image-alt", "page": "pages/wordpress-news-story.html",
+                                       "target": "img.gone"}
     review_file.write_text(json.dumps(exported), encoding="utf-8")
 
     # Re-run the audit, apply the file, render again, and open it in a fresh browser profile.
