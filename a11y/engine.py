@@ -29,7 +29,7 @@ from .model import PageResult, RunResult
 from .render import PageFailed, PageWorker, Rendered, audit_page, axe_rule_catalog, load_page
 from .server import PageServer
 from .settings import Settings
-from .targets import Target, resolve_targets
+from .targets import Target, redact_url, resolve_targets
 
 GC_EVERY = 20  # pages between full garbage collections on long runs
 ProgressCallback = Callable[[PageResult, int, int], None]
@@ -228,6 +228,7 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
 
     def record(index: int, result: PageResult) -> None:
         nonlocal done
+        _redact(result)
         results[index] = result
         done += 1
         if done % GC_EVERY == 0:
@@ -309,7 +310,7 @@ async def render_target(worker: PageWorker, target: Target, url: str, settings: 
     """Render one page: what our rules need, or an error page. Every failure is caught."""
     if target.error:
         return PageResult(source=target.source, url="", status="error", error=target.error)
-    page = PageResult(source=target.source, url=url)
+    page = PageResult(source=target.source, url=redact_url(url))
     # The page's own timeout covers loading; the margin covers settling, axe and the snapshot.
     budget = settings.timeout_s * 2 + settings.settle_ms / 1000 + 10
     try:
@@ -352,6 +353,14 @@ async def analyse(analysis: Analysis, settings: Settings) -> PageResult:
         return await asyncio.to_thread(build_page_result, analysis.page, analysis.rendered, settings, analysis.catalog)
     except Exception as exc:  # noqa: BLE001 - one page's bad data must not stop the run
         return _analysis_failed(analysis.page, exc)
+
+
+def _redact(page: PageResult) -> None:
+    """No credentials of a target URL (``http://user:pw@host/``) in what the page reports."""
+    page.url = redact_url(page.url)
+    page.final_url = redact_url(page.final_url) if page.final_url else page.final_url
+    page.error = redact_url(page.error) if page.error else page.error
+    page.warnings = [redact_url(w) for w in page.warnings]
 
 
 def _analysis_failed(page: PageResult, exc: Exception) -> PageResult:

@@ -1,0 +1,53 @@
+"""Pages that used to fail or leak at the edges: credentials in target URLs, SPA URL changes,
+lone surrogates in the DOM, renderers killed from outside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from a11y.targets import redact_url
+
+from .helpers import closed_port, scripted_server, send
+
+DOC = "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>{head}</head><body><main><h1>{title}</h1>{body}</main></body></html>"
+MISSING_ALT = "<img src='missing.png' id='probe'>"
+
+
+def page(title: str, body: str = "", head: str = "") -> str:
+    return DOC.format(title=title, head=head, body=body)
+
+
+def _probe_found(result) -> bool:
+    return any(f.rule == "image-alt" and f.target == "#probe" for f in result.findings)
+
+
+def test_redact_url_hides_userinfo_and_keeps_the_rest() -> None:
+    assert redact_url("http://user:pw@host:8080/a?token=x#f") == "http://***@host:8080/a?token=x#f"
+    assert redact_url("see https://u:p@ss@h/x and http://plain/y") == "see https://***@h/x and http://plain/y"
+    assert redact_url("http://host/a@b") == "http://host/a@b"  # an @ in the path is no userinfo
+
+
+@pytest.mark.browser
+def test_credentials_in_target_urls_reach_no_report_and_no_console(tmp_path: Path, run_cli) -> None:
+    seen: list[str] = []
+
+    def private(handler) -> None:
+        seen.append(handler.path)
+        send(handler, 200, page("private", MISSING_ALT).encode())
+
+    out = tmp_path / "out"
+    with scripted_server({"/private": private}) as base:
+        good = base.replace("http://", "http://editor:Pa55word@") + "/private?token=keep"
+        bad = f"http://editor:Pa55word@127.0.0.1:{closed_port()}/gone"
+        result = run_cli("audit", good, bad, "--out", str(out), "--format", "json,html,md,sarif,junit", "--settle-ms", "0")
+    assert seen, "the page was loaded with its real URL"
+    assert "Pa55word" not in result.stdout + result.stderr, result.stdout + result.stderr
+    assert "***@127.0.0.1" in result.stdout
+    written = sorted(out.iterdir())
+    assert len(written) >= 5
+    for report in written:
+        text = report.read_bytes().decode("utf-8", "replace")
+        assert "Pa55word" not in text and "editor:" not in text, report.name
+    assert "token=keep" in (out / "report.json").read_text()
