@@ -26,7 +26,7 @@ from .axe import AxeRule, axe_version, parse_rules, run_options
 from .browser import BrowserChoice, find_browser, launch_options
 from .criteria import rule_criteria_for
 from .model import PageResult, RunResult
-from .render import PageFailed, PageWorker, Rendered, audit_page, axe_rule_catalog, load_page
+from .render import PageFailed, PageWorker, Rendered, audit_page, axe_rule_catalog, load_page, without_lone_surrogates
 from .server import PageServer
 from .settings import Settings
 from .targets import Target, redact_url, resolve_targets
@@ -356,11 +356,13 @@ async def analyse(analysis: Analysis, settings: Settings) -> PageResult:
 
 
 def _redact(page: PageResult) -> None:
-    """No credentials of a target URL (``http://user:pw@host/``) in what the page reports."""
+    """No credentials of a target URL (``http://user:pw@host/``) in what the page reports, and
+    no lone surrogate from the page (a dialog's text, an error) in text that reports encode."""
     page.url = redact_url(page.url)
     page.final_url = redact_url(page.final_url) if page.final_url else page.final_url
-    page.error = redact_url(page.error) if page.error else page.error
-    page.warnings = [redact_url(w) for w in page.warnings]
+    page.error = without_lone_surrogates(redact_url(page.error)) if page.error else page.error
+    page.warnings = [without_lone_surrogates(redact_url(w)) for w in page.warnings]
+    page.title = without_lone_surrogates(page.title)
 
 
 def _analysis_failed(page: PageResult, exc: Exception) -> PageResult:
@@ -370,6 +372,7 @@ def _analysis_failed(page: PageResult, exc: Exception) -> PageResult:
 def _failed(page: PageResult, cause: str) -> PageResult:
     page.status = "error"
     page.error = cause
+    page.findings, page.applied = [], {}  # half-made findings of a page that failed are not results
     return page
 
 

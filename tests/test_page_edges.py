@@ -51,3 +51,36 @@ def test_credentials_in_target_urls_reach_no_report_and_no_console(tmp_path: Pat
         text = report.read_bytes().decode("utf-8", "replace")
         assert "Pa55word" not in text and "editor:" not in text, report.name
     assert "token=keep" in (out / "report.json").read_text()
+
+
+CUT_EMOJI = ("<script>const half = '\\u{1F600}'.slice(0, 1); document.title = 'cut ' + half;"
+             "addEventListener('DOMContentLoaded', () => { document.getElementById('cut').textContent = 'text ' + half;"
+             "document.getElementById('cut-img').setAttribute('data-x', half); alert('dialog ' + half); })</script>")
+
+
+@pytest.mark.browser
+def test_lone_surrogates_in_the_dom_are_audited_and_reported(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "cut.html").write_text(page("cut", f"<p id='cut'></p><img src='a.png' id='cut-img'>{MISSING_ALT}", CUT_EMOJI))
+    out = tmp_path / "out"
+    result = run_cli("audit", str(tmp_path / "cut.html"), "--out", str(out), "--format", "json,html,md,sarif,junit", "--settle-ms", "0")
+    import json
+
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    cut = report["pages"][0]
+    assert cut["status"] == "ok", (cut["error"], result.stdout, result.stderr)
+    assert any(f["rule"] == "image-alt" and f["target"] == "#probe" for f in cut["findings"])
+    assert "\ufffd" in cut["title"]
+    assert any(f["target"] == "#cut-img" and "\ufffd" in f["html"] for f in cut["findings"])
+    for name in ("report.html", "report.md", "report.sarif", "junit.xml"):
+        (out / name).read_text(encoding="utf-8")  # valid UTF-8 throughout
+
+
+def test_an_error_page_carries_no_findings() -> None:
+    from a11y.engine import _analysis_failed
+    from a11y.model import Finding, PageResult, RunResult
+
+    finding = Finding(rule="image-alt", engine="axe", outcome="violation", impact="critical", target="img", html="<img>", message="m")
+    failed = _analysis_failed(PageResult(source="p.html", url="u", findings=[finding], applied={"image-alt": 1}), ValueError("bad"))
+    run = RunResult(pages=[failed], tool={}, started="")
+    assert failed.status == "error" and failed.findings == [] and failed.applied == {}
+    assert run.summary()["violations"] == 0 and run.summary()["errors"] == 1
