@@ -248,11 +248,18 @@ class PageWorker:
         page.on("dialog", self._on_dialog)
         page.on("close", lambda _page: setattr(self, "closed_itself", True))
         page.on("crash", lambda _page: setattr(self, "crashed", True))
-        page.on("framenavigated", lambda frame: self.navigations.append(frame.url) if frame == page.main_frame else None)
         self.page = page
         self.cdp = await self.context.new_cdp_session(page)
+        # A new document in the main frame; pushState, replaceState and #fragments (every SPA router)
+        # keep the document and fire Page.navigatedWithinDocument instead, which is no navigation away.
+        self.cdp.on("Page.frameNavigated", self._on_frame_navigated)
         await preload_world(self.cdp)
         self.broken = False
+
+    def _on_frame_navigated(self, event: dict[str, Any]) -> None:
+        frame = event.get("frame", {})
+        if not frame.get("parentId"):
+            self.navigations.append(frame.get("url", ""))
 
     async def prepare(self, url: str) -> Page:
         """A clean tab for ``url``: fresh after a failure, else the same one with storage cleared."""

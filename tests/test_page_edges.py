@@ -84,3 +84,24 @@ def test_an_error_page_carries_no_findings() -> None:
     run = RunResult(pages=[failed], tool={}, started="")
     assert failed.status == "error" and failed.findings == [] and failed.applied == {}
     assert run.summary()["violations"] == 0 and run.summary()["errors"] == 1
+
+
+SPA = ("<script>addEventListener('load', () => { history.replaceState(null, '', location.pathname + '?ref=cleaned');"
+       "setTimeout(() => history.pushState({}, '', '/app/route-2'), 50);"
+       "setTimeout(() => { location.hash = 'section'; history.pushState({}, '', '/app/route-3') }, 150) })</script>")
+
+
+@pytest.mark.browser
+def test_same_document_url_changes_are_no_navigation_away(tmp_path: Path) -> None:
+    from a11y.engine import audit
+    from a11y.settings import Settings
+
+    (tmp_path / "spa.html").write_text(page("spa", MISSING_ALT, SPA))
+    (tmp_path / "leaves.html").write_text(page("leaves", MISSING_ALT, "<script>addEventListener('load', () => location.href = 'spa.html')</script>"))
+    run = audit([str(tmp_path)], Settings(settle_ms=600, timeout_s=20, concurrency=2))
+    pages = {Path(p.source).name: p for p in run.pages}
+    spa = pages["spa.html"]
+    assert spa.status == "ok", spa.error
+    assert _probe_found(spa)
+    leaves = pages["leaves.html"]  # a real navigation to another document is still refused
+    assert leaves.status == "error" and "navigated away" in leaves.error, leaves.error
