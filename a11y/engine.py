@@ -26,10 +26,10 @@ from .axe import AxeRule, axe_version, parse_rules, run_options
 from .browser import BrowserChoice, find_browser, launch_options
 from .criteria import rule_criteria_for
 from .model import PageResult, RunResult
-from .render import PageFailed, PageWorker, Rendered, audit_page, axe_rule_catalog, load_page
+from .render import PageFailed, PageWorker, Rendered, audit_page, axe_rule_catalog, load_page, without_lone_surrogates
 from .server import PageServer
 from .settings import Settings
-from .targets import Target, resolve_targets
+from .targets import Target, redact_url, resolve_targets
 
 GC_EVERY = 20  # pages between full garbage collections on long runs
 ProgressCallback = Callable[[PageResult, int, int], None]
@@ -228,6 +228,7 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
 
     def record(index: int, result: PageResult) -> None:
         nonlocal done
+        _redact(result)
         results[index] = result
         done += 1
         if done % GC_EVERY == 0:
@@ -309,7 +310,7 @@ async def render_target(worker: PageWorker, target: Target, url: str, settings: 
     """Render one page: what our rules need, or an error page. Every failure is caught."""
     if target.error:
         return PageResult(source=target.source, url="", status="error", error=target.error)
-    page = PageResult(source=target.source, url=url)
+    page = PageResult(source=target.source, url=redact_url(url))
     # The page's own timeout covers loading; the margin covers settling, axe and the snapshot.
     budget = settings.timeout_s * 2 + settings.settle_ms / 1000 + 10
     try:
@@ -354,6 +355,16 @@ async def analyse(analysis: Analysis, settings: Settings) -> PageResult:
         return _analysis_failed(analysis.page, exc)
 
 
+def _redact(page: PageResult) -> None:
+    """No credentials of a target URL (``http://user:pw@host/``) in what the page reports, and
+    no lone surrogate from the page (a dialog's text, an error) in text that reports encode."""
+    page.url = redact_url(page.url)
+    page.final_url = redact_url(page.final_url) if page.final_url else page.final_url
+    page.error = without_lone_surrogates(redact_url(page.error)) if page.error else page.error
+    page.warnings = [without_lone_surrogates(redact_url(w)) for w in page.warnings]
+    page.title = without_lone_surrogates(page.title)
+
+
 def _analysis_failed(page: PageResult, exc: Exception) -> PageResult:
     return _failed(page, f"could not analyse the rendered page ({type(exc).__name__}: {str(exc)[:120]})")
 
@@ -361,6 +372,7 @@ def _analysis_failed(page: PageResult, exc: Exception) -> PageResult:
 def _failed(page: PageResult, cause: str) -> PageResult:
     page.status = "error"
     page.error = cause
+    page.findings, page.applied = [], {}  # half-made findings of a page that failed are not results
     return page
 
 

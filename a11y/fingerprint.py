@@ -59,4 +59,4 @@ def assign_fingerprints(page: PageResult) -> None:
         occurrence = seen[identity]
         seen[identity] += 1
         payload = json.dumps([key, *identity, occurrence], ensure_ascii=False)
-        finding.fingerprint = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+        finding.fingerprint = hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()[:20]  # page text may hold any code point

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,28 @@ class Rendered:
     load_s: float = 0.0
     axe_s: float = 0.0
     screenshot: bytes | None = None
+
+
+# JSON.stringify writes a lone UTF-16 surrogate (a script cut a string inside an emoji) as an escape;
+# valid pairs stay raw characters. Such text cannot be encoded as UTF-8 anywhere downstream.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def without_lone_surrogates(value: Any) -> Any:
+    """``value`` (page data: str, list, dict) with each lone surrogate replaced by U+FFFD."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {without_lone_surrogates(k): without_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def loads_page_json(text: str) -> Any:
+    """JSON from the page, safe to encode: only text with a surrogate escape is walked."""
+    data = json.loads(text)
+    return without_lone_surrogates(data) if _SURROGATE_ESCAPE.search(text) else data
 
 
 @cache
@@ -140,7 +163,7 @@ async def run_axe(world: IsolatedWorld, top_frame: str, options: dict[str, Any])
     run_if_no_frames = f"(o) => axe.utils.getFrameContexts(document, o).length ? null : axe.run(document, o).then({AS_JSON})"
     without_frames = await world.call(top_frame, run_if_no_frames, options)
     if without_frames is not None:
-        return json.loads(without_frames), 0
+        return loads_page_json(without_frames), 0
     skipped = 0
 
     async def partials(frame_id: str, context: Any) -> list[Any]:
@@ -160,7 +183,7 @@ async def run_axe(world: IsolatedWorld, top_frame: str, options: dict[str, Any])
 
     parts = await partials(top_frame, None)
     results = await world.call(top_frame, f"(p, o) => axe.finishRun(p, o).then({AS_JSON})", parts, options)
-    return json.loads(results), skipped
+    return loads_page_json(results), skipped
 
 
 async def axe_rule_catalog(browser: Browser) -> list[dict[str, Any]]:
@@ -225,11 +248,18 @@ class PageWorker:
         page.on("dialog", self._on_dialog)
         page.on("close", lambda _page: setattr(self, "closed_itself", True))
         page.on("crash", lambda _page: setattr(self, "crashed", True))
-        page.on("framenavigated", lambda frame: self.navigations.append(frame.url) if frame == page.main_frame else None)
         self.page = page
         self.cdp = await self.context.new_cdp_session(page)
+        # A new document in the main frame; pushState, replaceState and #fragments (every SPA router)
+        # keep the document and fire Page.navigatedWithinDocument instead, which is no navigation away.
+        self.cdp.on("Page.frameNavigated", self._on_frame_navigated)
         await preload_world(self.cdp)
         self.broken = False
+
+    def _on_frame_navigated(self, event: dict[str, Any]) -> None:
+        frame = event.get("frame", {})
+        if not frame.get("parentId"):
+            self.navigations.append(frame.get("url", ""))
 
     async def prepare(self, url: str) -> Page:
         """A clean tab for ``url``: fresh after a failure, else the same one with storage cleared."""
@@ -464,7 +494,7 @@ async def examine(world: IsolatedWorld, top: str, axe_options: dict[str, Any],
     targets = sorted({json.dumps(node["target"][0]) for key in ("violations", "incomplete") for rule in results.get(key, [])
                       for node in rule["nodes"] if len(node.get("target", [])) == 1})
     phase("taking the snapshot")
-    snap = json.loads(await world.call(top, page_script("snapshot.js"), [json.loads(t) for t in targets]))
+    snap = loads_page_json(await world.call(top, page_script("snapshot.js"), [json.loads(t) for t in targets]))
     return results, snap, skipped, axe_s
 
 

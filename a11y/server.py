@@ -1,7 +1,9 @@
 """A loopback HTTP server for local pages, so relative assets and fetches work as on a web host.
 
 It serves only files under its root: ``..``, encoded ``%2e%2e``, absolute paths and
-symlinks that lead out of the root all get 404. It listens on 127.0.0.1 only.
+symlinks that lead out of the root all get 404, and so do dot-files and anything under a
+dot-folder (``/.env``, ``/.git/config``), which hold secrets and history, never page assets.
+It listens on 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -33,12 +35,14 @@ class _RootedHandler(SimpleHTTPRequestHandler):
         """The file for a URL path, or "" (answered with 404) when it would leave the root."""
         root = os.path.realpath(self.directory)
         raw = urllib.parse.unquote(path.split("?", 1)[0].split("#", 1)[0])
-        if ".." in raw.replace("\\", "/").split("/") or "\0" in raw:
-            return ""
+        if any(part.startswith(".") for part in raw.replace("\\", "/").split("/")) or "\0" in raw:
+            return ""  # ".." leaves the root; other dot entries are secrets (.env, .git/)
         parts = [p for p in posixpath.normpath(raw).split("/") if p and p != "."]
         candidate = os.path.realpath(os.path.join(root, *parts))
         if candidate != root and not candidate.startswith(root + os.sep):
             return ""  # e.g. a symlink that points out of the root
+        if any(part.startswith(".") for part in os.path.relpath(candidate, root).split(os.sep) if part != "."):
+            return ""  # a symlink to a dot entry inside the root
         return candidate
 
     def send_head(self):

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 HTML_SUFFIXES = (".html", ".htm")
 GLOB_CHARS = set("*?[")
+# user:password@ after a scheme, up to the last @ before the path (a password may hold a raw @)
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#\s]*@")
+REDACTED = "***"
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,15 @@ class Target:
     @property
     def name(self) -> str:
         return self.source or self.url or "?"
+
+
+def redact_url(text: str) -> str:
+    """``text`` with the userinfo of every URL in it replaced by ``***`` (``http://***@host/``).
+
+    Navigation uses the real URL; everything a user or a report sees goes through this.
+    A query string (``?token=``) is kept: it is part of what the page is.
+    """
+    return _USERINFO.sub(rf"\1{REDACTED}@", text)
 
 
 def display_path(path: Path) -> str:
