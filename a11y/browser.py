@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import platform
 import re
 import shutil
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -58,16 +62,96 @@ class BrowserChoice:
     origin: str  # "option", "A11Y_CHROMIUM", "playwright", "system"
 
 
-def playwright_chromium() -> str | None:
-    """The path of Playwright's managed Chromium, when it has been installed."""
+@dataclass(frozen=True)
+class ManagedLookup:
+    path: str | None  # Playwright's Chromium, when installed
+    reason: str = ""  # why there is none: shown when no Chromium is found at all
+
+
+def playwright_chromium() -> ManagedLookup:
+    """Playwright's managed Chromium, found the way Playwright's registry finds it.
+
+    Read from the driver's ``browsers.json`` without starting the driver: the sync API cannot run
+    inside the audit's event loop, and starting the driver costs about 2 s. Only a layout this
+    code does not know makes it ask the driver itself (in a thread of its own).
+    """
+    package = playwright_package()
+    if package is None:
+        return ManagedLookup(None, "the playwright package is not installed")
     try:
+        entry = next(b for b in json.loads((package / "browsers.json").read_text(encoding="utf-8"))["browsers"]
+                     if b.get("name") == "chromium")
+        revision = str(entry["revision"])
+    except (OSError, ValueError, KeyError, StopIteration, TypeError) as exc:
+        return _ask_driver(f"browsers.json of Playwright unreadable ({exc})")
+    if entry.get("revisionOverrides"):  # keyed by Playwright's own platform names
+        return _ask_driver("browsers.json has per-platform revisions")
+    folder = playwright_registry(package) / f"chromium-{revision}"
+    if not folder.is_dir():
+        return ManagedLookup(None, f"Playwright's Chromium is not installed: {folder} is absent")
+    for layout in CHROMIUM_LAYOUTS.get((platform.system(), platform.machine()), ()):
+        if (folder / layout).is_file():
+            return ManagedLookup(str(folder / layout))
+    return _ask_driver(f"no known executable in {folder}")
+
+
+# Where Playwright's Chromium keeps its executable inside chromium-<revision>/ (its registry's
+# EXECUTABLE_PATHS; "chrome-linux" is the layout before Chrome for Testing builds).
+CHROMIUM_LAYOUTS = {
+    ("Linux", "x86_64"): ("chrome-linux64/chrome", "chrome-linux/chrome"),
+    ("Linux", "aarch64"): ("chrome-linux-arm64/chrome", "chrome-linux/chrome"),
+}
+
+
+def playwright_package() -> Path | None:
+    try:
+        import playwright
+    except ImportError:
+        return None
+    return Path(playwright.__file__).parent / "driver" / "package"
+
+
+def _playwright_env(name: str) -> str | None:
+    """An environment setting as Playwright's ``getFromENV`` reads it (npm config names too)."""
+    for key in (name, f"npm_config_{name.lower()}", f"npm_package_config_{name.lower()}"):
+        if key in os.environ:
+            return os.environ[key]
+    return None
+
+
+def playwright_registry(package: Path) -> Path:
+    """The folder Playwright installs browsers into: ``PLAYWRIGHT_BROWSERS_PATH`` or its cache."""
+    chosen = _playwright_env("PLAYWRIGHT_BROWSERS_PATH")
+    if chosen == "0":
+        folder = package / ".local-browsers"
+    elif chosen:
+        folder = Path(chosen)
+    elif sys.platform == "darwin":
+        folder = Path.home() / "Library" / "Caches" / "ms-playwright"
+    elif sys.platform == "win32":
+        folder = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "ms-playwright"
+    else:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ms-playwright"
+    return folder if folder.is_absolute() else Path(os.environ.get("INIT_CWD") or os.getcwd()) / folder
+
+
+def _ask_driver(why: str) -> ManagedLookup:
+    """Playwright's own answer, from a thread: its sync API refuses a thread with a running event loop."""
+
+    def executable_path() -> str:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:
-            path = pw.chromium.executable_path
-    except Exception:  # noqa: BLE001 - any failure means "not available"
-        return None
-    return path if path and Path(path).is_file() else None
+            return pw.chromium.executable_path
+
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            path = pool.submit(executable_path).result(timeout=120)
+    except Exception as exc:  # noqa: BLE001 - reported, not raised: another Chromium may do
+        return ManagedLookup(None, f"{why}; Playwright's driver failed too ({type(exc).__name__}: {exc})")
+    if path and Path(path).is_file():
+        return ManagedLookup(path)
+    return ManagedLookup(None, f"Playwright's Chromium is not installed: {path} is absent")
 
 
 def find_browser(explicit: str | None = None) -> BrowserChoice:
@@ -82,15 +166,15 @@ def find_browser(explicit: str | None = None) -> BrowserChoice:
             raise BrowserNotFound(f"A11Y_CHROMIUM={from_env}: no such file")
         return BrowserChoice(from_env, "A11Y_CHROMIUM")
     managed = playwright_chromium()
-    if managed:
-        return BrowserChoice(managed, "playwright")
+    if managed.path:
+        return BrowserChoice(managed.path, "playwright")
     for name in SYSTEM_CANDIDATES:
         found = shutil.which(name)
         if found:
             return BrowserChoice(found, "system")
     raise BrowserNotFound(
-        "no Chromium found; run `make setup` (installs Debian's chromium as root, "
-        "else `playwright install chromium`) or pass --browser-path"
+        f"no Chromium found ({managed.reason}; none of {', '.join(SYSTEM_CANDIDATES)} on PATH); run `make setup` "
+        "(installs Debian's chromium as root, else `playwright install chromium`) or pass --browser-path"
     )
 
 
@@ -109,11 +193,8 @@ def playwright_disabled_features() -> tuple[str, ...] | None:
     Chromium keeps only the last ``--disable-features`` on a command line, so ours must carry
     Playwright's too. None when the driver's layout is not recognised.
     """
-    try:
-        import playwright
-
-        package = Path(playwright.__file__).parent / "driver" / "package"
-    except ImportError:
+    package = playwright_package()
+    if package is None:
         return None
     for name in _PLAYWRIGHT_SWITCH_FILES:
         try:

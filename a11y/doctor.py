@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from . import __version__
 from .axe import axe_version, package_version
-from .browser import BrowserNotFound, find_browser
+from .browser import BrowserNotFound, find_browser, playwright_chromium
 
 
 @dataclass(frozen=True)
@@ -42,5 +42,8 @@ def checks(browser_path: str | None = None) -> list[Check]:
         results.append(Check("chromium", str(exc), False, fix))
         return results
     version = chromium_version(choice.path) if choice.path else "unknown"
-    results.append(Check("chromium", f"{version} at {choice.path} ({choice.origin})", True))
+    origin = choice.origin
+    if origin == "system":  # say why Playwright's was not taken: it comes first
+        origin += f"; {playwright_chromium().reason}"
+    results.append(Check("chromium", f"{version} at {choice.path} ({origin})", True))
     return results

@@ -4,19 +4,26 @@ must reach it without dropping Playwright's own, and the rule catalog must not n
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import platform
+import shutil
 from pathlib import Path
 
 import pytest
 from playwright.async_api import async_playwright
 
+from a11y import browser as browser_module
 from a11y.browser import (
     AUDIT_DISABLED_FEATURES,
     AUDIT_JS_FLAGS,
     DISABLE_FEATURES,
     JS_FLAGS,
+    BrowserNotFound,
     features_in_source,
     find_browser,
     launch_options,
+    playwright_chromium,
     playwright_disabled_features,
     with_js_flags,
 )
@@ -149,3 +156,77 @@ def test_a_tab_holds_axe_for_every_new_page_in_a11ys_world_only(tmp_path: Path):
         seen = asyncio.run(_worlds_after_preload([server.url_for(tmp_path / "one.html"), server.url_for(tmp_path / "two.html")]))
     assert [(ours, theirs) for ours, theirs, _ in seen] == [("function", "undefined"), ("function", "undefined")]
     assert all(longest < 1000 for _, _, longest in seen), seen  # a11y sent a check, not axe again
+
+
+def _only_playwrights_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The non-root set-up: a Chromium laid out where ``playwright install chromium`` puts it
+    (PLAYWRIGHT_BROWSERS_PATH), no Chromium on PATH. The fake executable starts the real one."""
+    layouts = browser_module.CHROMIUM_LAYOUTS.get((platform.system(), platform.machine()))
+    if not layouts:
+        pytest.skip("Playwright's executable layout is only known here for Linux")
+    real = find_browser().path
+    package = browser_module.playwright_package()
+    assert package is not None and real
+    chromium = next(b for b in json.loads((package / "browsers.json").read_text())["browsers"] if b["name"] == "chromium")
+    executable = tmp_path / "ms-playwright" / f"chromium-{chromium['revision']}" / layouts[0]
+    executable.parent.mkdir(parents=True)
+    executable.write_text(f'#!/bin/sh\nPATH="{os.environ["PATH"]}" exec "{real}" "$@"\n', encoding="utf-8")
+    executable.chmod(0o755)
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "ms-playwright"))
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.delenv("A11Y_CHROMIUM", raising=False)
+    assert not any(shutil.which(name) for name in browser_module.SYSTEM_CANDIDATES)
+    return executable
+
+
+def test_playwrights_chromium_is_found_inside_a_running_event_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The audit looks for its browser inside its event loop, where Playwright's sync API refuses to run."""
+    executable = _only_playwrights_chromium(tmp_path, monkeypatch)
+
+    async def in_the_loop():
+        return find_browser()
+
+    choice = asyncio.run(in_the_loop())
+    assert (choice.path, choice.origin) == (str(executable), "playwright")
+
+
+def test_playwrights_chromium_is_where_playwright_itself_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Found without starting Playwright's driver, so the layout must be the one its registry uses."""
+    from playwright.sync_api import sync_playwright
+
+    executable = _only_playwrights_chromium(tmp_path, monkeypatch)
+    with sync_playwright() as pw:
+        assert pw.chromium.executable_path == str(executable) == playwright_chromium().path
+
+
+def test_no_chromium_says_where_it_looked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    _only_playwrights_chromium(tmp_path, monkeypatch)
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "empty"))
+    with pytest.raises(BrowserNotFound) as raised:
+        find_browser()
+    message = str(raised.value)
+    assert f"Playwright's Chromium is not installed: {tmp_path / 'empty'}" in message
+    assert "none of chromium" in message and "make setup" in message
+
+
+@pytest.mark.browser
+def test_audit_and_doctor_with_only_playwrights_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli):
+    executable = _only_playwrights_chromium(tmp_path, monkeypatch)
+    (tmp_path / "page.html").write_text("<!DOCTYPE html><html lang='en'><title>t</title><main><h1>t</h1><p>text</p></main></html>")
+    audited = run_cli("audit", str(tmp_path / "page.html"), "--out", str(tmp_path / "out"), "--format", "json", "--settle-ms", "0",
+                      "--fail-on", "none")
+    assert audited.returncode == 0, audited.stdout + audited.stderr
+    assert json.loads((tmp_path / "out" / "report.json").read_text())["pages"][0]["status"] == "ok"
+    doctor = run_cli("doctor")
+    assert doctor.returncode == 0 and f"{executable} (playwright)" in doctor.stdout, doctor.stdout
+
+
+def test_an_unknown_layout_asks_playwrights_driver_even_inside_an_event_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    executable = _only_playwrights_chromium(tmp_path, monkeypatch)
+    monkeypatch.setattr(browser_module, "CHROMIUM_LAYOUTS", {})
+
+    async def in_the_loop():
+        return playwright_chromium()
+
+    assert asyncio.run(in_the_loop()).path == str(executable)
