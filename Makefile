@@ -43,4 +43,4 @@ lint: setup
 	$(VENV)/bin/ruff check a11y tests scripts
 
 clean:
-	rm -rf $(VENV) reports/*.json reports/*.html reports/*.md reports/*.sarif reports/*.xml reports/assets
+	rm -rf $(VENV) reports/*.json reports/*.html reports/*.md reports/*.sarif reports/*.xml reports/a11y-assets reports/.a11y-manifest.json

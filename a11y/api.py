@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import shutil
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +20,8 @@ from .config import FileConfig, load_config, validate
 from .finish import Finishing
 from .gate import EXIT_TOOL_ERROR, GatePolicy, Verdict, decide
 from .model import IMPACTS, Finding, PageResult, RunResult
-from .reporters import DEFAULT_FORMATS, FORMATS, get_reporter
+from .outdir import check_out_dir, publish
+from .reporters import ASSETS_DIR, DEFAULT_FORMATS, FORMATS, get_reporter
 from .settings import DEFAULT_STANDARD, Settings, Viewport
 
 ConfigChoice = str | Path | bool | None  # None: ./a11y.toml or [tool.a11y] as the CLI finds them; False: none
@@ -87,9 +87,10 @@ class Run(RunResult):
         if unknown or not chosen:
             raise ValueError(f"unknown format {unknown[0] if unknown else ''!r}; choose from {', '.join(sorted(FORMATS))}")
         folder = Path(out_dir if out_dir is not None else self.out)
-        folder.mkdir(parents=True, exist_ok=True)
-        clear_reports(folder)
-        return [get_reporter(name).write(self, folder) for name in chosen]
+        names = tuple(get_reporter(name).filename for name in chosen) + ((ASSETS_DIR,) if "html" in chosen else ())
+        check_out_dir(folder, names)  # never over a file a11y did not write (see a11y.outdir)
+        written = publish(folder, lambda staging: [get_reporter(name).write(self, staging) for name in chosen])
+        return [folder / name for name in written if name != ASSETS_DIR]
 
     def gate(self, fail_on: str | None = None, *, max_violations: int | None = None, strict: bool | None = None) -> Verdict:
         """The CI gate's decision; arguments left out keep the options' (or config's) values."""
@@ -97,13 +98,6 @@ class Run(RunResult):
         policy = dataclasses.replace(self.policy, **changes)
         validate({k: getattr(policy, k) for k in GATE_KEYS}, "Run.gate()")
         return decide(self, policy)
-
-
-def clear_reports(folder: Path) -> None:
-    """A report folder never mixes runs: every format's file and the screenshots go first."""
-    for name in FORMATS:
-        (folder / get_reporter(name).filename).unlink(missing_ok=True)
-    shutil.rmtree(folder / "assets", ignore_errors=True)
 
 
 # -- audit ------------------------------------------------------------------------------------

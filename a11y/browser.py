@@ -56,6 +56,31 @@ class BrowserNotFound(RuntimeError):
     """No Chromium could be found; the message says how to get one."""
 
 
+class BrowserLaunchFailed(BrowserNotFound):
+    """The Chromium found would not start; the message names it and the cause."""
+
+
+_EXIT = re.compile(r"<process did exit: exitCode=(\d+), signal=(\w+)>")
+_STDERR = re.compile(r"^\s*(?:- )?\[pid=\d+\]\[err\] (.*\S)", re.MULTILINE)
+
+
+def launch_failure(path: str | None, message: str) -> BrowserLaunchFailed:
+    """One line from Playwright's launch error (its whole call log and the browser's own log):
+    how the browser exited and its last line on stderr, or the error's first line."""
+    first = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    first = first.removeprefix("BrowserType.launch: ")
+    stderr = _STDERR.findall(message)
+    exited = _EXIT.search(message)
+    if exited and stderr:
+        how = f"signal {exited[2]}" if exited[2] != "null" else f"code {exited[1]}"
+        cause = f"it exited with {how}: {stderr[-1]}"
+    else:
+        cause = stderr[-1] if stderr else first
+    if len(cause) > 300:
+        cause = cause[:300] + "…"
+    return BrowserLaunchFailed(f"browser {path or 'of Playwright'} failed to start: {cause}; `a11y doctor` checks the set-up")
+
+
 @dataclass(frozen=True)
 class BrowserChoice:
     path: str | None  # None: Playwright's own managed Chromium

@@ -23,16 +23,53 @@ from .config import ConfigError, FileConfig, load_config
 from .finish import FinishError, Finishing
 from .gate import EXIT_TOOL_ERROR, FAIL_ON_LEVELS, Verdict
 from .model import PageResult, RunResult
-from .reporters import DEFAULT_FORMATS, FORMATS, get_reporter
-from .reporters.console_report import failing_lines, page_line, summary_lines
+from .outdir import OutDirError, check_out_dir, publish
+from .reporters import ASSETS_DIR, DEFAULT_FORMATS, FORMATS, get_reporter
+from .reporters.console_report import failing_lines, page_line, shown, summary_lines
 from .settings import STANDARDS, Settings, Viewport, default_concurrency
 
 EXIT_HELP = """Exit codes: 0 no violation at or above --fail-on; 1 there are; 2 a11y could not do its
 job (bad usage or configuration, no browser, a page or rule that could not be audited)."""
-REPORT_FILES = ("report.json", "report.html", "report.md", "report.sarif", "junit.xml", "openacr.yaml")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class Stdout:
+    """``sys.stdout`` that a closed pipe (``a11y audit … | head -1``) silences instead of stopping
+    the run: printing stops, the audit goes on, the reports are written, the exit code keeps its meaning."""
+
+    broken = False  # the reader went away
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                sys.stdout.write(text)
+            except BrokenPipeError:
+                self._close()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                self._close()
+
+    def _close(self) -> None:
+        self.broken = True
+        try:  # the interpreter flushes stdout once more at exit: let that go nowhere, silently
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(sys.stdout, name)
+
+
+STDOUT = Stdout()
+# emoji=False: a file named ":x:.html" is printed as it is named
+out = Console(file=STDOUT, highlight=False, soft_wrap=True, emoji=False)  # type: ignore[arg-type]
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 class Fatal(Exception):
@@ -153,26 +190,40 @@ def parse_formats(value: str | list[str]) -> tuple[str, ...]:
 # -- running -----------------------------------------------------------------------------------
 
 class StopSignals:
-    """SIGINT/SIGTERM stop the run: no new page starts, what is done is reported (exit 130/143)."""
+    """SIGINT/SIGTERM stop the run: no new page starts, what is done is reported (exit 130/143).
+
+    Held by a command from before its audit until its reports are written (nesting is fine). A
+    second signal only says the report is on its way: it must not cost the pages done (the first
+    already abandoned the pages in flight). SIGKILL stops at once.
+    """
 
     EXIT: ClassVar[dict[int, int]] = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
     def __init__(self) -> None:
         self.received: int | None = None
         self._previous: dict[int, Any] = {}
+        self._depth = 0
+        self._repeated = False
 
     def __enter__(self) -> StopSignals:
-        for signum in self.EXIT:
-            self._previous[signum] = signal.signal(signum, self._handle)
+        if self._depth == 0:
+            for signum in self.EXIT:
+                self._previous[signum] = signal.signal(signum, self._handle)
+        self._depth += 1
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)
+        self._depth -= 1
+        if self._depth == 0:
+            for signum, handler in self._previous.items():
+                signal.signal(signum, handler)
 
     def _handle(self, signum: int, _frame: Any) -> None:
-        if self.received is not None:  # a second signal: stop at once
-            raise KeyboardInterrupt
+        if self.received is not None:
+            if not self._repeated:
+                self._repeated = True
+                err.print("a11y: already stopping: writing the report of the pages done (SIGKILL stops at once)")
+            return
         self.received = signum
         err.print(f"a11y: {signal.Signals(signum).name} received: finishing the report of the pages done")
 
@@ -185,6 +236,17 @@ class StopSignals:
 
 
 STOP = StopSignals()
+
+
+def holding_signals(command: Callable[..., None]) -> Callable[..., None]:
+    """The command handles SIGINT/SIGTERM itself (see :class:`StopSignals`) until it exits."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        with STOP:
+            command(*args, **kwargs)
+
+    return run
 
 
 def run_with_progress(targets: list[Any], settings: Settings, quiet: bool, finishing: Finishing) -> RunResult:
@@ -229,31 +291,42 @@ def select_targets(inv: Invocation) -> list[Any]:
     return targets
 
 
-def load_finishing(inv: Invocation) -> Finishing:
-    """Ignores, review decisions and the baseline, read and checked before any browser starts."""
+def preflight(inv: Invocation, out_dir: Path | None = None, out_names: tuple[str, ...] = ()) -> Finishing:
+    """Everything that can fail before the audit: expired ignores, the review and baseline files,
+    the report folder. A one-line error naming the input and the cause (exit 2), before any browser."""
     values = {**inv.config.values, "ignore": inv.config.get("ignore", []), "review": inv.values.get("review_path"),
               "baseline": inv.values.get("baseline_path"), "fail_on": inv.values.get("fail_on", "serious"),
               "max_violations": inv.values.get("max_violations", 0), "strict": inv.values.get("strict", False)}
     try:
-        return Finishing.load(values, str(inv.config.path or "config"))
-    except FinishError as exc:
+        finishing = Finishing.load(values, str(inv.config.path or "config"))
+        if out_dir is not None:
+            check_out_dir(out_dir, out_names)
+    except (FinishError, OutDirError) as exc:
         raise Fatal(str(exc)) from None
+    return finishing
 
 
-def clear_old_reports(out_dir: Path) -> None:
-    """A report folder never mixes runs: remove the previous run's reports before writing."""
-    for name in REPORT_FILES:
-        (out_dir / name).unlink(missing_ok=True)
-    shutil.rmtree(out_dir / "assets", ignore_errors=True)
+def report_names(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The names a run of ``formats`` may write in the report folder."""
+    return tuple(get_reporter(name).filename for name in formats) + ((ASSETS_DIR,) if "html" in formats else ())
 
 
-def write_reports(run: RunResult, formats: tuple[str, ...], out_dir: Path, quiet: bool) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    clear_old_reports(out_dir)
-    for name in formats:
-        path = get_reporter(name).write(run, out_dir)
-        if not quiet:
-            out.print(f"wrote {escape(str(path))}")
+def write_reports(run: RunResult, formats: tuple[str, ...], out_dir: Path, quiet: bool, replace_set: bool = True) -> list[Path]:
+    """The reports written as one set: staged, then swapped in (see :mod:`a11y.outdir`). Returns their paths."""
+    written: list[str] = []
+
+    def write_all(folder: Path) -> None:
+        for name in formats:
+            written.append(get_reporter(name).write(run, folder).name)
+
+    try:
+        publish(out_dir, write_all, replace_set)
+    except OutDirError as exc:
+        raise Fatal(str(exc)) from None
+    paths = [out_dir / name for name in written]
+    for path in paths if not quiet else ():
+        out.print(f"wrote {shown(str(path))}")
+    return paths
 
 
 def github_actions(run: RunResult, verdict: Verdict) -> None:
@@ -264,7 +337,7 @@ def github_actions(run: RunResult, verdict: Verdict) -> None:
     from .reporters.markdown_report import REPORTER as MARKDOWN
 
     for line in annotations(run, verdict):
-        print(line)
+        STDOUT.write(line + "\n")  # escaped by annotations(); not through Rich, which would read markup
     append_step_summary(MARKDOWN.render(run))
 
 
@@ -292,14 +365,14 @@ def guarded(command: Callable[..., None]) -> Callable[..., None]:
         try:
             command(*args, **kwargs)
         except (Fatal, BrowserNotFound) as exc:
-            err.print(f"a11y: {escape(str(exc))}")
+            err.print(f"a11y: {shown(str(exc), 2000)}")
             sys.exit(EXIT_TOOL_ERROR)
         except (click.ClickException, click.exceptions.Exit, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:
             if os.environ.get("A11Y_DEBUG"):
                 raise
-            err.print(f"a11y: internal error: {type(exc).__name__}: {escape(str(exc))} (set A11Y_DEBUG=1 for the traceback)")
+            err.print(f"a11y: internal error: {type(exc).__name__}: {shown(str(exc), 2000)} (set A11Y_DEBUG=1 for the traceback)")
             sys.exit(EXIT_TOOL_ERROR)
 
     return run
@@ -324,11 +397,12 @@ def cli() -> None:
 @click.option("--review", "review_path", help="Apply review decisions exported from the HTML report (review.json).")
 @click.pass_context
 @guarded
+@holding_signals
 def audit(ctx: click.Context, **params: Any) -> None:
     """Audit TARGETS: HTML files, folders, globs, http(s) URLs, or @list.txt files."""
     inv = merge_config(ctx, params)
     formats = parse_formats(inv.formats)
-    finishing = load_finishing(inv)
+    finishing = preflight(inv, Path(inv.out_dir), report_names(formats))
     targets = select_targets(inv)
     if not targets:
         out.print("no targeted page changed: nothing to audit")
@@ -351,15 +425,18 @@ def audit(ctx: click.Context, **params: Any) -> None:
 @click.option("--out-file", "baseline_out", default=None, help="Where to write the baseline (default: OUT/baseline.json).")
 @click.pass_context
 @guarded
+@holding_signals
 def baseline(ctx: click.Context, baseline_out: str | None, **params: Any) -> None:
     """Record today's findings of TARGETS as the baseline that `audit --baseline` compares with."""
     from .baseline import write_baseline
 
     inv = merge_config(ctx, params)
-    run = run_with_progress(select_targets(inv), build_settings(inv, screenshots=False), inv.quiet, load_finishing(inv))
-    path = write_baseline(run, Path(baseline_out) if baseline_out else Path(inv.out_dir) / "baseline.json")
+    destination = Path(baseline_out) if baseline_out else Path(inv.out_dir) / "baseline.json"
+    finishing = preflight(inv, destination.parent)
+    run = run_with_progress(select_targets(inv), build_settings(inv, screenshots=False), inv.quiet, finishing)
+    path = write_baseline(run, destination)
     entries = sum(1 for _, f in run.findings() if f.outcome in ("violation", "needs-review"))
-    out.print(f"wrote {escape(str(path))}: {entries} findings on {len(run.pages)} pages")
+    out.print(f"wrote {shown(str(path))}: {entries} findings on {len(run.pages)} pages")
     sys.exit(pages_exit_code(run))
 
 
@@ -374,6 +451,7 @@ def baseline(ctx: click.Context, baseline_out: str | None, **params: Any) -> Non
 @click.option("--review", "review_path", help="Review decisions (review.json) to apply.")
 @click.pass_context
 @guarded
+@holding_signals
 def acr(ctx: click.Context, product: str, product_version: str, author_email: str, author_name: str, vendor: str,
         catalog: str, **params: Any) -> None:
     """Draft an OpenACR (VPAT 2.5 WCAG 2.2 + Revised Section 508) from an audit of TARGETS.
@@ -384,11 +462,12 @@ def acr(ctx: click.Context, product: str, product_version: str, author_email: st
     if ctx.get_parameter_source("standard") == ParameterSource.DEFAULT:
         params["standard"] = "wcag22aa"  # the catalog is WCAG 2.2: let axe test 2.2's criteria too
     inv = merge_config(ctx, params)
-    run = run_with_progress(select_targets(inv), build_settings(inv, screenshots=False), inv.quiet, load_finishing(inv))
+    finishing = preflight(inv, Path(inv.out_dir), report_names(("openacr",)))
+    run = run_with_progress(select_targets(inv), build_settings(inv, screenshots=False), inv.quiet, finishing)
     run.settings = {"standard": inv.standard, "acr": {"product": product, "version": product_version, "author_email": author_email,
                                                       "author_name": author_name, "vendor": vendor, "catalog": catalog}}
-    path = get_reporter("openacr").write(run, Path(inv.out_dir))
-    out.print(f"wrote {escape(str(path))} (a draft: a person must review every criterion marked not-evaluated)")
+    [path] = write_reports(run, ("openacr",), Path(inv.out_dir), quiet=True, replace_set=False)  # beside an audit's reports
+    out.print(f"wrote {shown(str(path))} (a draft: a person must review every criterion marked not-evaluated)")
     sys.exit(pages_exit_code(run))
 
 
@@ -401,9 +480,9 @@ def doctor(browser_path: str | None) -> None:
     results = checks(browser_path)
     for check in results:
         mark = "[green]ok[/]" if check.ok else "[red]missing[/]"
-        out.print(f"{check.name:<10} {mark}  {escape(check.value)}")
+        out.print(f"{check.name:<10} {mark}  {shown(check.value, 2000)}")
         if not check.ok and check.fix:
-            out.print(f"{'':<10} fix: {escape(check.fix)}")
+            out.print(f"{'':<10} fix: {shown(check.fix, 2000)}")
     sys.exit(0 if all(c.ok for c in results) else EXIT_TOOL_ERROR)
 
 
@@ -440,7 +519,7 @@ def pre_commit_main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     code = main(["audit", "--quiet", "--format", "json,html,md", "--out", folder, *args])
     if code:
-        out.print(f"reports: {escape(folder)}")
+        out.print(f"reports: {shown(folder, 2000)}")
     else:
         shutil.rmtree(folder, ignore_errors=True)
     return code

@@ -23,7 +23,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from . import __version__
 from .axe import AxeRule, axe_version, parse_rules, run_options
-from .browser import BrowserChoice, find_browser, launch_options
+from .browser import BrowserChoice, find_browser, launch_failure, launch_options
 from .criteria import rule_criteria_for
 from .model import PageResult, RunResult
 from .render import PageFailed, PageWorker, Rendered, audit_page, axe_rule_catalog, load_page, without_lone_surrogates
@@ -132,7 +132,12 @@ class BrowserHost:
                 if self.browser is not None:
                     self.restarts += 1
                     await self.close()
-                self.browser = await self.playwright.chromium.launch(executable_path=self.choice.path, **launch_options())
+                try:
+                    self.browser = await self.playwright.chromium.launch(executable_path=self.choice.path, **launch_options())
+                except PlaywrightError as exc:
+                    if self.generation == 0:  # the run's first browser: nothing can be audited, say why in one line
+                        raise launch_failure(self.choice.path, str(exc)) from None
+                    raise
                 self.generation += 1
             return self.browser  # type: ignore[return-value]
 

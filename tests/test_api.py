@@ -164,7 +164,7 @@ def test_docs_examples_run(tmp_path: Path) -> None:
     assert "gate: failed (1 violation at or above critical)" in done.stdout
     assert "[('image-alt', 'img')]" in done.stdout
     assert "  critical image-alt  img\n" in done.stdout
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["report.html", "report.json", "report.md"]
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [".a11y-manifest.json", "report.html", "report.json", "report.md"]
     assert "data:image/jpeg;base64," in (tmp_path / "reports" / "report.html").read_text(encoding="utf-8")  # html: screenshots taken
 
 
@@ -180,7 +180,7 @@ def test_readme_example_runs(tmp_path: Path, launch: dict[str, Any]) -> None:
     done = subprocess.run([sys.executable, "readme.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert re.search(r"^gate: failed \(\d+ violations at or above serious\)$", done.stdout, re.M)
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["assets", "report.html", "report.json"]  # assets: screenshots
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [".a11y-manifest.json", "a11y-assets", "report.html", "report.json"]
 
 
 def test_check_async_audits_an_async_page(launch: dict[str, Any]) -> None:

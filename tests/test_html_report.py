@@ -176,10 +176,10 @@ def test_small_runs_inline_screenshots_large_ones_write_assets(tmp_path: Path) -
     small = screenshot_sources(run)
     assert not small.files and small.sources[0]["src"].startswith("data:image/jpeg;base64,")
     REPORTER.write(run, tmp_path / "inline")
-    assert not (tmp_path / "inline" / "assets").exists()
+    assert not (tmp_path / "inline" / "a11y-assets").exists()
     large = screenshot_sources(run, inline_limit=len(jpeg))
     assert sorted(large.files) == sorted(asset_name(p.source or "") for p in run.pages)
-    assert large.sources[1] == {"src": f"assets/{asset_name('pages/page-1.html')}", "w": 640, "h": 400}
+    assert large.sources[1] == {"src": f"a11y-assets/{asset_name('pages/page-1.html')}", "w": 640, "h": 400}
 
 
 def test_reporter_is_registered_and_writes_assets(tmp_path: Path) -> None:
@@ -187,9 +187,9 @@ def test_reporter_is_registered_and_writes_assets(tmp_path: Path) -> None:
     assert (reporter.name, reporter.filename) == ("html", "report.html")
     path = HtmlReporter(inline_limit=0).write(make_run(2, 1, screenshot=SAMPLE_JPEG.read_bytes()), tmp_path)
     assert path == tmp_path / "report.html"
-    assert sorted(p.name for p in (tmp_path / "assets").iterdir()) == sorted(asset_name(f"pages/page-{i}.html") for i in range(2))
+    assert sorted(p.name for p in (tmp_path / "a11y-assets").iterdir()) == sorted(asset_name(f"pages/page-{i}.html") for i in range(2))
     assert not list(tmp_path.rglob(".*.tmp"))
-    assert f'assets/{asset_name("pages/page-0.html")}' in path.read_text(encoding="utf-8")
+    assert f'a11y-assets/{asset_name("pages/page-0.html")}' in path.read_text(encoding="utf-8")
 
 
 # --- in Chromium -------------------------------------------------------------------------------
@@ -276,7 +276,7 @@ def test_report_renders_every_page_without_errors(report_html: Path, shots_run: 
     ours.locator("summary", has_text="About the rule").click()
     assert ours.locator("h5", has_text="Why it matters").is_visible()
     assert ours.locator("a[href='https://www.w3.org/WAI/WCAG22/Understanding/non-text-content.html']").count() == 1
-    assert page.locator("img[src^='assets/']").count() >= 4, "big runs show screenshots from assets/"
+    assert page.locator("img[src^='a11y-assets/']").count() >= 4, "big runs show screenshots from a11y-assets/"
     assert page.evaluate("() => [...document.querySelectorAll('.shot-frame img')].every(i => i.complete ? i.naturalWidth > 0 : true)")
     assert tab.problems == [] and tab.dialogs == []
 

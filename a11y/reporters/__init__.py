@@ -23,6 +23,10 @@ FORMATS: dict[str, str] = {
     "openacr": "a11y.reporters.openacr_report",
 }
 DEFAULT_FORMATS = ("json", "html", "md")
+# The names reporters write in the report folder (a11y/outdir.py replaces only these, and only
+# when its manifest says a11y wrote them). Screenshots go to a folder named as a11y's own.
+REPORT_NAMES = ("report.json", "report.html", "report.md", "report.sarif", "junit.xml", "openacr.yaml")
+ASSETS_DIR = "a11y-assets"
 
 
 class Reporter(Protocol):

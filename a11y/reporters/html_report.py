@@ -8,7 +8,8 @@ never ``innerHTML``. A Content-Security-Policy meta tag allows only our own hash
 style, and images from the report's folder or ``data:``.
 
 Screenshots are inlined as ``data:`` URIs when the run is small, else written as JPEG files in
-``assets/`` named by a hash of the page key, so two runs of different pages never mix.
+``a11y-assets/`` (a name of a11y's own, so a site's ``assets/`` is never touched) named by a hash
+of the page key, so two runs of different pages never mix.
 """
 
 from __future__ import annotations
@@ -40,10 +41,9 @@ from ..criteria import (
 from ..fingerprint import page_key
 from ..gate import verdict_of
 from ..model import IMPACTS, Finding, PageResult, RunResult
-from . import write_atomic
+from . import ASSETS_DIR, write_atomic
 
 INLINE_LIMIT = 2_000_000  # total screenshot bytes up to which they are inlined as data: URIs
-ASSETS_DIR = "assets"
 DOC_SECTIONS = ("What it does", "Why it matters", "Use instead")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # Characters that could end the <script> element or start markup inside it.
