@@ -1,13 +1,16 @@
-"""Test helpers: a loopback HTTP server with scripted responses, and report comparison."""
+"""Test helpers: a loopback HTTP server with scripted responses, report comparison, and finding the
+browser processes a test started (to kill them by pid, never by name)."""
 
 from __future__ import annotations
 
 import copy
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 Route = Callable[[BaseHTTPRequestHandler], None]
@@ -80,3 +83,37 @@ def python_examples(markdown: str) -> list[str]:
     import re
 
     return re.findall(r"^```python\n(.*?)^```", markdown, flags=re.S | re.M)
+
+
+def descendants(root: int) -> set[int]:
+    """The pids of every living process below ``root``, from each process's parent in /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:  # the command may hold spaces and ")": the parent is the 2nd field after the last ")"
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # exited meanwhile
+            children.setdefault(parent, []).append(int(entry))
+    found: set[int] = set()
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def playwright_browsers(root: int | None = None) -> set[int]:
+    """The browser processes (not their renderers) that Playwright launched below ``root`` (default:
+    this process): Playwright talks to each over ``--remote-debugging-pipe``."""
+    found = set()
+    for pid in descendants(os.getpid() if root is None else root):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"--remote-debugging-pipe" in command and not any(arg.startswith(b"--type=") for arg in command):
+            found.add(pid)
+    return found

@@ -198,6 +198,22 @@ def test_max_violations_and_strict(repo: Path, run_cli) -> None:
     assert report["summary"]["violations"] <= 5 + 10
 
 
+def test_strict_counts_needs_review_findings(repo: Path, run_cli) -> None:
+    # a captioned photo with alt="" is a needs-review finding (moderate), and the page has no violation
+    captioned = CLEAN_ARTICLE.replace("<p>Nothing to see.</p>", '<figure><img src="boats.jpg" alt="" width="300" height="200">'
+                                      "<figcaption>Boats in the harbor at dawn, before the storm.</figcaption></figure>")
+    (repo / "site" / "captioned.html").write_text(captioned, encoding="utf-8")
+    args = ["audit", "site/captioned.html", "--settle-ms", "0", "--format", "json", "--out", "reports", "--fail-on", "moderate"]
+    lenient = run_cli(*args, cwd=repo)
+    report = json.loads((repo / "reports" / "report.json").read_text())
+    assert report["summary"]["needs_review"] >= 1 and report["summary"]["violations"] == 0, report["summary"]
+    assert lenient.returncode == 0, lenient.stdout
+    strict = run_cli(*args, "--strict", cwd=repo)
+    assert strict.returncode == 1, strict.stdout
+    verdict = json.loads((repo / "reports" / "report.json").read_text())["verdict"]
+    assert verdict["strict"] is True and "needs-review" in verdict["reason"] and verdict["failing"] >= 1
+
+
 def test_review_decisions_waive_findings(repo: Path, run_cli) -> None:
     args = ["audit", "site/story.html", "--settle-ms", "0", "--format", "json", "--out", "reports", "--fail-on", "critical"]
     first = run_cli(*args, cwd=repo)

@@ -16,7 +16,7 @@ import pytest
 from a11y.engine import audit
 from a11y.settings import Settings
 
-from .helpers import scripted_server, send
+from .helpers import playwright_browsers, scripted_server, send
 
 pytestmark = pytest.mark.browser
 
@@ -249,15 +249,17 @@ def test_killing_chromium_mid_run_retries_and_completes(tmp_path: Path) -> None:
     for i in range(6):
         (tmp_path / f"p{i}.html").write_text(page(f"p{i}", MISSING_ALT, "<script>setTimeout(() => {}, 0)</script>"))
     (tmp_path / "slow.html").write_text(page("slow", MISSING_ALT + "<img src='/never' alt='never'>"))
-    killed = {"done": False}
+    already_running = playwright_browsers()  # e.g. another module's browser: not this run's
+    killed: set[int] = set()
 
     def kill_browser_once(page_result, done: int, total: int) -> None:
-        if not killed["done"] and done == 2:
-            killed["done"] = True
-            subprocess.run(["pkill", "-KILL", "-f", "chrom.*--headless"], check=False)
+        if not killed and done == 2:
+            killed.update(playwright_browsers() - already_running)  # this run's Chromium, by pid
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
 
     run = audit([str(tmp_path)], Settings(settle_ms=300, concurrency=2), progress=kill_browser_once)
-    assert killed["done"]
+    assert len(killed) == 1, killed
     assert len(run.pages) == 7
     assert all(p.status == "ok" for p in run.pages), [(p.source, p.error) for p in run.pages]
     assert run.tool.get("browser_restarts", 0) >= 1
