@@ -26,7 +26,7 @@ from .axe import AxeRule, axe_version, parse_rules, run_options
 from .browser import BrowserChoice, find_browser, launch_failure, launch_options
 from .criteria import rule_criteria_for
 from .model import PageResult, RunResult
-from .render import PageFailed, PageWorker, Rendered, audit_page, axe_rule_catalog, load_page, without_lone_surrogates
+from .render import RENDERER_CRASHED, PageFailed, PageWorker, Rendered, audit_page, axe_rule_catalog, load_page, without_lone_surrogates
 from .server import PageServer
 from .settings import Settings
 from .targets import Target, redact_url, resolve_targets
@@ -233,6 +233,8 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
 
     def record(index: int, result: PageResult) -> None:
         nonlocal done
+        if index in retried and result.status == "ok":
+            result.warnings.append("audited on a second try, in a fresh tab: the browser or its renderer died during the first")
         _redact(result)
         results[index] = result
         done += 1
@@ -265,8 +267,8 @@ async def _audit_all(host: BrowserHost, targets: list[Target], urls: dict[Target
                 finally:
                     in_flight -= 1
                 if isinstance(outcome, PageResult):
-                    if outcome.status == "error" and index not in retried and await host.died_since(generation):
-                        retried.add(index)  # the browser died under this page: once more, in a new one
+                    if outcome.status == "error" and index not in retried and (outcome.error == RENDERER_CRASHED or await host.died_since(generation)):
+                        retried.add(index)  # the browser or the tab's renderer died under this page: once more, in a fresh tab
                         await worker.discard()
                         queue.put_nowait(index)
                     else:

@@ -18,15 +18,17 @@ from importlib import resources
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, CDPSession, Page, Response, Route
+from playwright.async_api import Browser, BrowserContext, CDPSession, Page, Response
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from .axe import GET_RULES_JS, axe_source
+from .origin_policy import OriginPolicy
 from .server import HTML_TYPES
 from .settings import Settings
 
 WORLD = "a11y"
+RENDERER_CRASHED = "the browser's renderer crashed on this page"  # the engine retries such a page once, in a fresh tab
 NAMES_ONLY = {"runOnly": {"type": "rule", "values": ["a11y-accessible-names"]}, "resultTypes": ["violations"], "selectors": False}
 
 
@@ -217,6 +219,7 @@ class PageWorker:
         self.page: Page | None = None
         self.cdp: CDPSession | None = None
         self.broken = True
+        self.gone = asyncio.Event()
         self._tasks: set[asyncio.Future[Any]] = set()  # keep fire-and-forget handlers alive
         self._reset_page_state("")
 
@@ -228,7 +231,8 @@ class PageWorker:
         self.closed_itself = False
         self.crashed = False
         self.navigations: list[str] = []
-        self.blocked: set[str] = set()
+        self.policy = OriginPolicy(url, dict(self.settings.headers), dict(self.settings.cookies), self.settings.block_external,
+                                   self.settings.timeout_s * 1000)
         self.world: IsolatedWorld | None = None  # where axe-core runs on the current page
 
     async def _open(self) -> None:
@@ -239,15 +243,17 @@ class PageWorker:
         viewport = {"width": self.settings.viewport.width, "height": self.settings.viewport.height}
         browser = await self.host.get()
         self.pages_done = 0
-        self.context = await browser.new_context(viewport=viewport, accept_downloads=False, service_workers="block",
-                                                      extra_http_headers=dict(self.settings.headers) or None)
+        self.context = await browser.new_context(viewport=viewport, accept_downloads=False, service_workers="block")
+        if self.policy.needed:  # the page's policy changes per page; the routes read the current one
+            await self.context.route("**/*", lambda route: self.policy.route(route))
         if self.settings.block_external:
-            await self.context.route("**/*", self._route)
+            await self.context.route_web_socket(re.compile(".*"), lambda socket: self.policy.route_web_socket(socket))
         page = await self.context.new_page()
         page.on("popup", self._on_popup)
         page.on("dialog", self._on_dialog)
-        page.on("close", lambda _page: setattr(self, "closed_itself", True))
-        page.on("crash", lambda _page: setattr(self, "crashed", True))
+        self.gone = asyncio.Event()  # set the moment the renderer crashes or the page closes: work on it stops at once
+        page.on("close", lambda closed: self._went(closed, "closed_itself"))
+        page.on("crash", lambda crashed: self._went(crashed, "crashed"))
         self.page = page
         self.cdp = await self.context.new_cdp_session(page)
         # A new document in the main frame; pushState, replaceState and #fragments (every SPA router)
@@ -255,6 +261,32 @@ class PageWorker:
         self.cdp.on("Page.frameNavigated", self._on_frame_navigated)
         await preload_world(self.cdp)
         self.broken = False
+
+    def _went(self, page: Page, how: str) -> None:
+        if page is not self.page:
+            return  # a discarded tab's late event: not about the tab that replaced it
+        setattr(self, how, True)
+        self.gone.set()
+
+    async def unless_gone(self, work: Awaitable[T]) -> T:
+        """``work`` on this tab, abandoned the moment its renderer crashes or the page closes.
+
+        A renderer killed from outside (the OOM killer) can leave a protocol call unanswered until
+        the page's whole budget runs out; the crash event says so at once.
+        """
+        task = asyncio.ensure_future(work)
+        gone = asyncio.ensure_future(self.gone.wait())
+        try:
+            await asyncio.wait({task, gone}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            gone.cancel()
+            if not task.done():
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        if task.cancelled():
+            self.broken = True
+            raise PageFailed(_gone_reason(self) or "the tab went away")
+        return task.result()
 
     def _on_frame_navigated(self, event: dict[str, Any]) -> None:
         frame = event.get("frame", {})
@@ -270,7 +302,6 @@ class PageWorker:
             await self._clear_state()
         self._reset_page_state(url)
         self.pages_done += 1
-        await self._add_cookies(url)
         return self.page  # type: ignore[return-value]
 
     async def rule_catalog(self) -> list[dict[str, Any]]:
@@ -280,26 +311,12 @@ class PageWorker:
         world = self.world or IsolatedWorld(self.cdp)
         return await world.call(await main_frame_id(self.cdp), GET_RULES_JS)
 
-    async def _add_cookies(self, url: str) -> None:
-        """--cookie values, for the page's own host only (never sent elsewhere, never reported)."""
-        if self.settings.cookies and self.context is not None and url.startswith(("http://", "https://")):
-            await self.context.add_cookies([{"name": k, "value": v, "url": url} for k, v in sorted(self.settings.cookies.items())])
-
     async def _clear_state(self) -> None:
         assert self.context is not None and self.cdp is not None
         await self.context.clear_cookies()
         if self.own_host:
             origin = f"{urlsplit(self.url).scheme}://{self.own_host}"
             await self.cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "local_storage,indexeddb,cache_storage,websql"})
-
-    async def _route(self, route: Route) -> None:
-        """With --block-external: abort requests to any host but the page's own, and remember them."""
-        parts = urlsplit(route.request.url)
-        if parts.scheme in ("data", "blob", "about") or parts.netloc == self.own_host:
-            await route.continue_()
-        else:
-            self.blocked.add(f"{parts.scheme}://{parts.netloc}")
-            await route.abort("blockedbyclient")
 
     async def fetch_status(self, url: str) -> tuple[int, str, str | None] | None:
         """The document's HTTP status, fetched again: Chromium hides empty error responses behind
@@ -376,7 +393,7 @@ async def _goto_with_retries(worker: PageWorker, page: Page, url: str, settings:
             response = await page.goto(url, wait_until="load", timeout=settings.timeout_s * 1000)
         except PlaywrightError as exc:
             if page.is_closed() or "crash" in str(exc).lower():
-                raise PageFailed("the browser's renderer crashed on this page") from None
+                raise PageFailed(RENDERER_CRASHED) from None
             status = await worker.fetch_status(url) if "ERR_HTTP_RESPONSE_CODE_FAILURE" in str(exc) else None
             if status is None or attempt == MAX_RETRIES:
                 raise _navigation_error(exc, settings.timeout_s) from None
@@ -439,7 +456,7 @@ async def load_page(worker: PageWorker, url: str, settings: Settings) -> Loaded:
 
 async def audit_page(worker: PageWorker, loaded: Loaded, settings: Settings, axe_options: dict[str, Any]) -> Rendered:
     """Run axe-core on a loaded page and take the snapshot: the CPU-bound part of a page."""
-    return await _guarded(worker, _audit(worker, loaded, settings, axe_options))
+    return await _guarded(worker, worker.unless_gone(_audit(worker, loaded, settings, axe_options)))
 
 
 async def _guarded(worker: PageWorker, work: Awaitable[T]) -> T:
@@ -455,6 +472,10 @@ async def _guarded(worker: PageWorker, work: Awaitable[T]) -> T:
 
 async def _load(worker: PageWorker, url: str, settings: Settings) -> Loaded:
     page = await worker.prepare(url)
+    return await worker.unless_gone(_load_in(worker, page, url, settings))  # the tab is the one prepare() made
+
+
+async def _load_in(worker: PageWorker, page: Page, url: str, settings: Settings) -> Loaded:
     started = time.perf_counter()
     page, response = await _goto_with_retries(worker, page, url, settings)
     _check_response(response, url)
@@ -474,8 +495,9 @@ async def _audit(worker: PageWorker, loaded: Loaded, settings: Settings, axe_opt
     _check_still_here(worker, loaded.url)
     screenshot = await _screenshot(loaded.page) if settings.screenshots else None
     warnings = list(worker.warnings)
-    if worker.blocked:
-        warnings.append(f"blocked requests to {len(worker.blocked)} external origin(s): {', '.join(sorted(worker.blocked)[:10])}")
+    blocked = worker.policy.warning()
+    if blocked:
+        warnings.append(blocked)
     if skipped:
         warnings.append(f"{skipped} frame(s) not audited (cross-origin or gone)")
     return Rendered(url=loaded.url, final_url=loaded.final_url, title=snap.get("title", ""), axe_results=results, snapshot=snap,
@@ -511,7 +533,7 @@ async def _settle(page: Page, settle_ms: int) -> None:
 def _gone_reason(session: PageWorker) -> str | None:
     """Why the tab can no longer be audited, when its renderer crashed or the page closed it."""
     if session.crashed:
-        return "the browser's renderer crashed on this page"
+        return RENDERER_CRASHED
     if session.closed_itself:
         return "the page closed itself (window.close)"
     return None
@@ -521,9 +543,11 @@ def _check_still_here(session: PageWorker, url: str) -> None:
     gone = _gone_reason(session)
     if gone:
         raise PageFailed(gone)
-    later = session.navigations[1:]
+    later = session.navigations[1:]  # new documents in the main frame since the page's own
     if later and later[-1].split("#")[0] != url.split("#")[0]:
         raise PageFailed(f"the page navigated away to {later[-1][:120]} during the audit")
+    if later:
+        raise PageFailed("the page reloaded itself during the audit (a refresh loop?)")
 
 
 def _failure_from(session: PageWorker, exc: PlaywrightError) -> PageFailed:

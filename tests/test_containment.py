@@ -35,3 +35,119 @@ def test_loopback_server_serves_no_dot_files_or_dot_folders(tmp_path: Path) -> N
         assert _status(f"{base}/page.html") == 200 and _status(f"{base}/photo.jpg") == 200
         for path in ("/.env", "/.git/config", "/%2egit/config", "/assets/.htpasswd", "/assets/%2Ehtpasswd", "/env.txt", "/./.env"):
             assert _status(base + path) == 404, path
+
+
+# -- credentials and --block-external, against real listeners --------------------------------------
+
+class Listener:
+    """A loopback TCP listener on another origin that records every connection's first bytes and
+    answers HTTP with an empty 200: what a third party (or an exfiltration endpoint) would see."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.received: list[bytes] = []
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self._sock.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                try:
+                    self.received.append(conn.recv(65536))
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n")
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._sock.close()
+
+
+def _own_site(third: str):
+    """The page's own origin: a page whose requests go to ``third`` several ways, and a redirect there."""
+    from .helpers import send
+
+    seen: list[tuple[str, str | None, str | None]] = []
+
+    def record(handler) -> None:
+        seen.append((handler.path, handler.headers.get("X-Secret"), handler.headers.get("Cookie")))
+
+    def page(handler) -> None:
+        record(handler)
+        body = (f"<!DOCTYPE html><html lang='en'><head><title>t</title></head><body><main><h1>Story</h1>"
+                f"<img src='{third}/pixel.png' alt=''><img src='/redir' alt=''>"
+                f"<script>document.title = document.cookie.includes('sid') ? 'cookie visible' : 'cookie hidden';"
+                f"fetch('{third}/fetch').catch(() => 0); navigator.sendBeacon('{third}/beacon', 'secret=1');"
+                f"try {{ new EventSource('{third}/events'); }} catch (e) {{}}"
+                f"try {{ new WebSocket('{third.replace('http', 'ws')}/socket'); }} catch (e) {{}}</script>"
+                "</main></body></html>").encode()
+        send(handler, 200, body)
+
+    def redirect(handler) -> None:
+        record(handler)
+        handler.send_response(302)
+        handler.send_header("Location", f"{third}/landed.png")
+        handler.end_headers()
+
+    return {"/story": page, "/redir": redirect}, seen
+
+
+def test_headers_and_cookies_go_only_to_the_pages_own_origin() -> None:
+    from a11y.engine import audit
+    from a11y.settings import Settings
+
+    from .helpers import scripted_server
+
+    third = Listener()
+    try:
+        routes, seen = _own_site(third.base)
+        with scripted_server(routes) as base:
+            run = audit([f"{base}/story"], Settings(settle_ms=500, timeout_s=20, headers={"X-Secret": "s3cret"}, cookies={"sid": "abc"}))
+    finally:
+        third.close()
+    page = run.pages[0]
+    assert page.status == "ok", page.error
+    assert ("/story", "s3cret", "sid=abc") in seen and ("/redir", "s3cret", "sid=abc") in seen  # the own origin gets them
+    assert third.received, "the third party was reached (this run blocks nothing)"
+    leaked = [r for r in third.received if b"s3cret" in r or b"sid=abc" in r]
+    assert leaked == []  # not to third-party requests, not to the redirect's target
+    assert page.title == "cookie hidden"  # page scripts cannot read the cookie
+
+
+def test_block_external_lets_nothing_out_by_any_channel() -> None:
+    from a11y.engine import audit
+    from a11y.settings import Settings
+
+    from .helpers import scripted_server
+
+    third = Listener()
+    try:
+        routes, _seen = _own_site(third.base)
+        with scripted_server(routes) as base:
+            run = audit([f"{base}/story"], Settings(settle_ms=800, timeout_s=20, block_external=True))
+    finally:
+        third.close()
+    page = run.pages[0]
+    assert page.status == "ok", page.error
+    assert third.received == []  # no image, fetch, beacon, EventSource, WebSocket or redirect reached it
+    warning = next(w for w in page.warnings if "--block-external blocked" in w)
+    for channel in ("image", "fetch", "eventsource", "websocket", "redirect"):
+        assert channel in warning, (channel, warning)
+    assert "secret=1" not in warning  # URLs are listed without their query

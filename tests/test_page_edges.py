@@ -105,3 +105,48 @@ def test_same_document_url_changes_are_no_navigation_away(tmp_path: Path) -> Non
     assert _probe_found(spa)
     leaves = pages["leaves.html"]  # a real navigation to another document is still refused
     assert leaves.status == "error" and "navigated away" in leaves.error, leaves.error
+
+
+def test_a_renderer_killed_from_outside_is_noticed_and_its_page_retried() -> None:
+    """The OOM killer's way: SIGKILL to this run's renderer processes, found by pid under its browser."""
+    import os
+    import signal
+    import threading
+
+    from a11y.engine import audit
+    from a11y.settings import Settings
+
+    from .helpers import descendants, playwright_browsers, scripted_server, send
+
+    busy = threading.Event()
+    page = (b"<!DOCTYPE html><html lang='en'><head><title>slow</title></head><body><main><h1>Slow</h1><img src='x.png'>"
+            b"<script>setInterval(() => fetch('/busy?' + Math.random()), 100)</script></main></body></html>")
+    fast = b"<!DOCTYPE html><html lang='en'><head><title>fast</title></head><body><main><h1>Fast</h1></main></body></html>"
+
+    def on_busy(handler) -> None:
+        busy.set()
+        send(handler, 200, b"x", "text/plain")
+
+    already = playwright_browsers()  # other modules' browsers: never touched
+    killed: list[int] = []
+    with scripted_server({"/slow": lambda h: send(h, 200, page), "/fast": lambda h: send(h, 200, fast), "/busy": on_busy}) as base:
+        result: list = []
+        runner = threading.Thread(target=lambda: result.append(audit([f"{base}/slow", f"{base}/fast"], Settings(
+            settle_ms=3000, timeout_s=30, concurrency=2))))
+        runner.start()
+        assert busy.wait(120), "the slow page never loaded"
+        for browser in playwright_browsers() - already:  # this run's Chromium
+            for pid in descendants(browser):
+                try:
+                    command = open(f"/proc/{pid}/cmdline", "rb").read()  # noqa: SIM115
+                except OSError:
+                    continue
+                if b"--type=renderer" in command:
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+        runner.join(300)
+    assert killed, "no renderer of this run was found"
+    slow, quick = result[0].pages
+    assert slow.status == "ok" and quick.status == "ok", (slow.error, quick.error)
+    assert any("second try" in w for w in slow.warnings), slow.warnings
+    assert any(f.rule == "image-alt" for f in slow.findings)
