@@ -35,9 +35,11 @@ def test_fail_on_none_exits_0(run_cli, tmp_path: Path) -> None:
 
 
 def test_usage_errors_exit_2(run_cli, tmp_path: Path) -> None:
-    assert run_cli("audit", "pages/", "--format", "nope").returncode == 2
-    assert run_cli("audit", "pages/", "--viewport", "big").returncode == 2
-    assert run_cli("audit").returncode == 2
+    out = ("--out", str(tmp_path / "reports"))  # were a check to break, the run writes only into this test's folder
+    assert run_cli("audit", "pages/", "--format", "nope", *out).returncode == 2
+    assert run_cli("audit", "pages/", "--viewport", "big", *out).returncode == 2
+    assert run_cli("audit", *out, cwd=tmp_path).returncode == 2
+    assert not (tmp_path / "reports").exists()
 
 
 def test_no_browser_exits_2_with_the_fix(run_cli, tmp_path: Path) -> None:
