@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["CheckFailed", "PageResult", "Run", "Settings", "Verdict", "__version__", "audit", "audit_async", "check", "check_async"]
 

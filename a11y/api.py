@@ -18,8 +18,8 @@ from typing import Any
 
 from .config import FileConfig, load_config, validate
 from .finish import Finishing
-from .gate import EXIT_TOOL_ERROR, GatePolicy, Verdict, decide
-from .model import IMPACTS, Finding, PageResult, RunResult
+from .gate import GatePolicy, Verdict, decide
+from .model import PageResult, RunResult
 from .outdir import check_out_dir, publish
 from .reporters import ASSETS_DIR, DEFAULT_FORMATS, FORMATS, get_reporter
 from .settings import DEFAULT_STANDARD, Settings, Viewport
@@ -198,37 +198,11 @@ def merged_run(checked: Sequence[Any], values: dict[str, Any]) -> Run:
 
 def failure_message(page: PageResult, fail_on: str = "serious", *, strict: bool = False) -> str | None:
     """Why ``page`` fails the gate at ``fail_on``, as lines a person reads; None when it passes."""
-    policy = GatePolicy(fail_on=fail_on, strict=strict)
     validate({"fail_on": fail_on, "strict": strict}, "assert_clean()")
-    verdict = decide(RunResult(pages=[page], tool={}, started=""), policy)
-    name = _plain(page.key)
-    if verdict.code == EXIT_TOOL_ERROR:
-        return "\n".join([f"a11y: {name} could not be fully audited", *(f"  {_plain(e)}" for e in verdict.errors)])
-    if verdict.passed:
-        return None
-    counts = ", ".join(f"{sum(1 for f in verdict.failing if f.impact == i)} {i}" for i in IMPACTS if any(f.impact == i for f in verdict.failing))
-    lines = [f"a11y: {len(verdict.failing)} violation(s) at or above {fail_on} on {name} ({counts})"]
-    for finding in verdict.failing:
-        lines.append(f"  {finding.impact:<9}{finding.rule}  {_plain(finding.target)}{_line_of(finding)}")
-        lines.append(f"{'':11}{_plain(finding.message)}")
-        if finding.suggestion:
-            lines.append(f"{'':11}fix: {_plain(finding.suggestion)}")
-    return "\n".join(lines)
+    return page.failure_message(fail_on, strict=strict)
 
 
 def assert_clean(page: PageResult, fail_on: str = "serious", *, strict: bool = False) -> None:
     message = failure_message(page, fail_on, strict=strict)
     if message:
         raise AssertionError(message)
-
-
-def _line_of(finding: Finding) -> str:
-    location = finding.source_location
-    return f" (line {location['line']})" if location else ""
-
-
-def _plain(text: str, limit: int = 240) -> str:
-    """Page text made safe for a terminal: one line, control characters shown escaped, bounded."""
-    flat = " ".join(str(text).split())
-    safe = "".join(c if c.isprintable() else repr(c)[1:-1] for c in flat)
-    return safe if len(safe) <= limit else safe[: limit - 1] + "…"

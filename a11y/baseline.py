@@ -14,10 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .files import read_schema_json
+from .files import read_schema_json, write_atomic
 from .fingerprint import page_key
 from .model import PageResult, RunResult
-from .reporters import write_atomic
 
 BASELINE_SCHEMA = "a11y-baseline/1"
 

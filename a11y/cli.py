@@ -18,7 +18,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import __version__
 from .config import ConfigError, FileConfig, load_config
 from .finish import FinishError, Finishing
 from .gate import EXIT_TOOL_ERROR, FAIL_ON_LEVELS, Verdict
@@ -27,6 +26,7 @@ from .outdir import OutDirError, check_out_dir, publish
 from .reporters import ASSETS_DIR, DEFAULT_FORMATS, FORMATS, get_reporter
 from .reporters.console_report import failing_lines, page_line, shown, summary_lines
 from .settings import STANDARDS, Settings, Viewport, default_concurrency
+from .version import __version__
 
 EXIT_HELP = """Exit codes: 0 no violation at or above --fail-on; 1 there are; 2 a11y could not do its
 job (bad usage or configuration, no browser, a page or rule that could not be audited)."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 
-from . import __version__
 from .axe import axe_version, package_version
 from .browser import BrowserNotFound, find_browser, playwright_chromium
+from .version import __version__
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 from playwright.async_api import Browser, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from . import __version__
 from .axe import AxeRule, axe_version, parse_rules, run_options
 from .browser import BrowserChoice, find_browser, launch_failure, launch_options
 from .criteria import rule_criteria_for
@@ -30,6 +29,7 @@ from .render import RENDERER_CRASHED, PageFailed, PageWorker, Rendered, audit_pa
 from .server import PageServer
 from .settings import Settings
 from .targets import Target, redact_url, resolve_targets
+from .version import __version__
 
 GC_EVERY = 20  # pages between full garbage collections on long runs
 ProgressCallback = Callable[[PageResult, int, int], None]

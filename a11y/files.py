@@ -1,8 +1,11 @@
-"""Reading the JSON files users hand us (baselines, review decisions) with one-line errors."""
+"""Files: reading the JSON files users hand us (baselines, review decisions) with one-line errors,
+and writing ours atomically."""
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,3 +25,28 @@ def read_schema_json(path: Path, schema: str, key: str, kind: type, what: str, e
     if not isinstance(data, dict) or data.get("schema") != schema or not isinstance(data.get(key), kind):
         raise error(f"{path}: not an a11y {what} (expected schema {schema!r} with '{key}')")
     return data
+
+
+def _read_umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it: done once, at import, then put back
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
+def write_atomic(path: Path, data: str | bytes) -> Path:
+    """Write to a temp file in the same folder, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(temp, 0o666 & ~_UMASK)  # mkstemp makes it owner-only; a report gets the usual mode
+        with os.fdopen(fd, "wb") as handle:
+            # errors="replace": a lone surrogate from a hostile page must not cost the report
+            handle.write(data.encode("utf-8", errors="replace") if isinstance(data, str) else data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path

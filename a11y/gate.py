@@ -6,20 +6,13 @@ one :class:`Verdict` that :func:`decide` makes, so none can disagree with the ex
 
 from __future__ import annotations
 
-from .model import EXIT_CLEAN, EXIT_FINDINGS, EXIT_TOOL_ERROR, IMPACT_RANK, Finding, GatePolicy, RunResult, Verdict
+from .model import EXIT_CLEAN, EXIT_FINDINGS, EXIT_TOOL_ERROR, Finding, GatePolicy, RunResult, Verdict
 
 FAIL_ON_LEVELS = ("critical", "serious", "moderate", "minor", "none")
 
 
 def counts_against(finding: Finding, policy: GatePolicy) -> bool:
-    if policy.fail_on == "none":
-        return False
-    if policy.baseline and finding.baseline == "known":
-        return False
-    status = finding.status  # review decisions apply: waived and false positives never fail
-    if status == "violation" or (policy.strict and status == "needs-review"):
-        return IMPACT_RANK.get(finding.impact, 9) <= IMPACT_RANK[policy.fail_on]
-    return False
+    return policy.fails(finding)
 
 
 def failing_findings(run: RunResult, policy: GatePolicy) -> list[Finding]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .text import plain
+
 Outcome = Literal["violation", "needs-review", "error"]
 Impact = Literal["critical", "serious", "moderate", "minor"]
 
@@ -144,11 +146,31 @@ class PageResult:
         """The findings that are violations once review decisions and ignores apply."""
         return [f for f in self.findings if f.status == "violation"]
 
+    def failure_message(self, fail_on: str = "serious", *, strict: bool = False) -> str | None:
+        """Why the page fails a gate at ``fail_on``, as lines a person reads; None when it passes."""
+        name = plain(self.key)
+        errors = ([f"{self.error}"] if self.status == "error" else []) + [f"rule {f.rule} crashed" for f in self.findings if f.outcome == "error"]
+        if errors:
+            return "\n".join([f"a11y: {name} could not be fully audited", *(f"  {plain(e)}" for e in errors)])
+        policy = GatePolicy(fail_on=fail_on, strict=strict)
+        failing = [f for f in self.findings if policy.fails(f)]
+        if not failing:
+            return None
+        counts = ", ".join(f"{sum(1 for f in failing if f.impact == i)} {i}" for i in IMPACTS if any(f.impact == i for f in failing))
+        lines = [f"a11y: {len(failing)} violation(s) at or above {fail_on} on {name} ({counts})"]
+        for finding in failing:
+            line = f" (line {finding.source_location['line']})" if finding.source_location else ""
+            lines.append(f"  {finding.impact:<9}{finding.rule}  {plain(finding.target)}{line}")
+            lines.append(f"{'':11}{plain(finding.message)}")
+            if finding.suggestion:
+                lines.append(f"{'':11}fix: {plain(finding.suggestion)}")
+        return "\n".join(lines)
+
     def assert_clean(self, fail_on: str = "serious", *, strict: bool = False) -> None:
         """Raise AssertionError listing the violations at or above ``fail_on`` (``strict``: needs-review too)."""
-        from .api import assert_clean
-
-        assert_clean(self, fail_on, strict=strict)
+        message = self.failure_message(fail_on, strict=strict)
+        if message:
+            raise AssertionError(message)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -245,6 +267,15 @@ class GatePolicy:
     max_violations: int = 0
     strict: bool = False  # needs-review findings count too
     baseline: bool = False  # only findings not in the baseline count
+
+    def fails(self, finding: Finding) -> bool:
+        """Whether ``finding`` counts against the gate (review decisions and the baseline applied)."""
+        if self.fail_on == "none" or (self.baseline and finding.baseline == "known"):
+            return False
+        status = finding.status  # waived and false positives never fail
+        if status == "violation" or (self.strict and status == "needs-review"):
+            return IMPACT_RANK.get(finding.impact, 9) <= IMPACT_RANK[self.fail_on]
+        return False
 
 
 @dataclass(frozen=True)

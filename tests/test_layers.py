@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "a11y"
 
 # Lowest first. A module may import from its own layer and the ones before it, never after.
 LAYERS: dict[str, tuple[str, ...]] = {
-    "data": ("version", "model", "settings", "files", "snapshot", "fingerprint"),
+    "data": ("version", "text", "model", "settings", "files", "snapshot", "fingerprint"),
     "rules": ("rules",),
     "pipeline": ("targets", "server", "browser", "origin_policy", "axe", "render", "merge", "sourcemap", "analysis", "criteria",
                  "catalog", "engine", "live", "changed"),

@@ -7,11 +7,10 @@ writes its file(s). Files are written atomically so a report is never half-writt
 from __future__ import annotations
 
 import importlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Protocol
 
+from ..files import write_atomic
 from ..model import RunResult
 
 FORMATS: dict[str, str] = {
@@ -42,26 +41,4 @@ def get_reporter(name: str) -> Reporter:
     return importlib.import_module(FORMATS[name]).REPORTER
 
 
-def _read_umask() -> int:
-    mask = os.umask(0o022)  # reading the umask means setting it: done once, at import, then put back
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _read_umask()
-
-
-def write_atomic(path: Path, data: str | bytes) -> Path:
-    """Write to a temp file in the same folder, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(temp, 0o666 & ~_UMASK)  # mkstemp makes it owner-only; a report gets the usual mode
-        with os.fdopen(fd, "wb") as handle:
-            # errors="replace": a lone surrogate from a hostile page must not cost the report
-            handle.write(data.encode("utf-8", errors="replace") if isinstance(data, str) else data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+__all__ = ["ASSETS_DIR", "DEFAULT_FORMATS", "FORMATS", "REPORT_NAMES", "Reporter", "get_reporter", "write_atomic"]
