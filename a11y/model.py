@@ -149,7 +149,8 @@ class PageResult:
     def failure_message(self, fail_on: str = "serious", *, strict: bool = False) -> str | None:
         """Why the page fails a gate at ``fail_on``, as lines a person reads; None when it passes."""
         name = plain(self.key)
-        errors = ([f"{self.error}"] if self.status == "error" else []) + [f"rule {f.rule} crashed" for f in self.findings if f.outcome == "error"]
+        errors = ([f"{self.key}: {self.error}"] if self.status == "error" else []) + \
+            [f"{self.key}: rule {f.rule} crashed" for f in self.findings if f.outcome == "error"]
         if errors:
             return "\n".join([f"a11y: {name} could not be fully audited", *(f"  {plain(e)}" for e in errors)])
         policy = GatePolicy(fail_on=fail_on, strict=strict)
