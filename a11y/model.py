@@ -119,6 +119,10 @@ class PageResult:
     screenshot: bytes | None = field(default=None, repr=False)
     page_size: dict[str, float] | None = None
     snapshot: Any = field(default=None, repr=False)  # a11y.snapshot.Snapshot when kept
+    # How the page was found (a11y.targets.FoundBy.to_dict): target, sitemap, feed or crawl.
+    found_by: dict[str, Any] = field(default_factory=lambda: {"kind": "target"})
+    links: list[str] = field(default_factory=list, repr=False)  # the rendered page's links, when crawling
+    fail_on: str | None = None  # a [[pages]] entry's fail-on for this page; never serialised
 
     @property
     def key(self) -> str:
@@ -140,6 +144,7 @@ class PageResult:
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "rules_applied": dict(sorted(self.applied.items())),
             "findings": [f.to_dict() for f in self.findings],
+            "found_by": dict(self.found_by),
         }
 
 
