@@ -316,8 +316,8 @@ async def render_target(worker: PageWorker, target: Target, url: str, settings: 
                         catalog: RuleCatalog, axe_gate: asyncio.Semaphore) -> PageResult | Analysis:
     """Render one page: what our rules need, or an error page. Every failure is caught."""
     if target.error:
-        return PageResult(source=target.source, url="", status="error", error=target.error)
-    page = PageResult(source=target.source, url=redact_url(url))
+        return PageResult(source=target.source, url="", status="error", error=target.error, found_by=target.found_by.to_dict())
+    page = PageResult(source=target.source, url=redact_url(url), found_by=target.found_by.to_dict())
     # The page's own timeout covers loading; the margin covers settling, axe and the snapshot.
     budget = settings.timeout_s * 2 + settings.settle_ms / 1000 + 10
     try:

@@ -132,6 +132,8 @@ class PageResult:
     screenshot: bytes | None = field(default=None, repr=False)
     page_size: dict[str, float] | None = None
     snapshot: Any = field(default=None, repr=False)  # a11y.snapshot.Snapshot when kept
+    # How the page was found (a11y.targets.FoundBy.to_dict): target, sitemap, feed or crawl.
+    found_by: dict[str, Any] = field(default_factory=lambda: {"kind": "target"})
 
     @property
     def key(self) -> str:
@@ -185,6 +187,7 @@ class PageResult:
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "rules_applied": dict(sorted(self.applied.items())),
             "findings": [f.to_dict() for f in self.findings],
+            "found_by": dict(self.found_by),
         }
 
 

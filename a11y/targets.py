@@ -16,6 +16,24 @@ REDACTED = "***"
 
 
 @dataclass(frozen=True)
+class FoundBy:
+    """How a page came to be audited: named on the command line (``target``), listed by a
+    ``sitemap`` or ``feed`` (``source`` names it), or linked from a ``crawl``ed page (``source``)."""
+
+    kind: str = "target"
+    source: str | None = None
+    depth: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        found: dict[str, object] = {"kind": self.kind}
+        if self.source is not None:
+            found["from"] = self.source
+        if self.kind == "crawl":
+            found["depth"] = self.depth
+        return found
+
+
+@dataclass(frozen=True)
 class Target:
     """One page to audit: a local file served from ``root``, or a URL.
 
@@ -28,6 +46,7 @@ class Target:
     root: Path | None = None
     url: str | None = None
     error: str | None = None
+    found_by: FoundBy = FoundBy()
 
     @property
     def name(self) -> str:

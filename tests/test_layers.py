@@ -16,7 +16,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "data": ("version", "text", "model", "settings", "files", "snapshot", "fingerprint"),
     "rules": ("rules",),
     "pipeline": ("targets", "server", "browser", "origin_policy", "axe", "render", "merge", "sourcemap", "analysis", "criteria",
-                 "catalog", "engine", "live", "changed"),
+                 "catalog", "engine", "live", "changed", "sources"),
     "ci": ("gate", "config", "baseline", "review", "finish"),
     "reports": ("reporters", "github", "acr", "outdir"),
     "api": ("api", "doctor", "pytest_plugin"),
