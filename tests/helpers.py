@@ -117,3 +117,15 @@ def playwright_browsers(root: int | None = None) -> set[int]:
         if b"--remote-debugging-pipe" in command and not any(arg.startswith(b"--type=") for arg in command):
             found.add(pid)
     return found
+
+
+def http_status(url: str) -> int:
+    """The HTTP status of a GET of ``url`` (errors included)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code

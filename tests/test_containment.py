@@ -6,19 +6,11 @@ Every "must receive nothing" is checked on a real listener on another loopback o
 from __future__ import annotations
 
 import os
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from a11y.server import PageServer
 
-
-def _status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+from .helpers import http_status
 
 
 def test_loopback_server_serves_no_dot_files_or_dot_folders(tmp_path: Path) -> None:
@@ -32,9 +24,9 @@ def test_loopback_server_serves_no_dot_files_or_dot_folders(tmp_path: Path) -> N
     os.symlink(tmp_path / ".env", tmp_path / "env.txt")
     with PageServer(tmp_path) as server:
         base = f"http://127.0.0.1:{server.port}"
-        assert _status(f"{base}/page.html") == 200 and _status(f"{base}/photo.jpg") == 200
+        assert http_status(f"{base}/page.html") == 200 and http_status(f"{base}/photo.jpg") == 200
         for path in ("/.env", "/.git/config", "/%2egit/config", "/assets/.htpasswd", "/assets/%2Ehtpasswd", "/env.txt", "/./.env"):
-            assert _status(base + path) == 404, path
+            assert http_status(base + path) == 404, path
 
 
 # -- credentials and --block-external, against real listeners --------------------------------------

@@ -18,6 +18,8 @@ from a11y.server import PageServer
 from a11y.settings import Viewport
 from a11y.targets import resolve_targets
 
+from .helpers import http_status
+
 
 def test_wcag_criteria_from_axe_tags() -> None:
     assert wcag_from_tags(["wcag2a", "wcag111", "wcag1410", "wcag21aa", "wcag2411", "best-practice"]) == ["1.1.1", "1.4.10", "2.4.11"]
@@ -59,14 +61,6 @@ def test_sources_are_relative_to_the_working_directory(tmp_path: Path, monkeypat
     assert resolve_targets(["site"])[0].source == "site/p.html"
 
 
-def _get(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-
-
 def test_loopback_server_serves_only_its_root(tmp_path: Path) -> None:
     root = tmp_path / "root"
     root.mkdir()
@@ -76,9 +70,9 @@ def test_loopback_server_serves_only_its_root(tmp_path: Path) -> None:
     with PageServer(root) as server:
         base = f"http://127.0.0.1:{server.port}"
         assert server._httpd.server_address[0] == "127.0.0.1"
-        assert _get(f"{base}/page.html") == 200
+        assert http_status(f"{base}/page.html") == 200
         for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/link.txt", f"/{tmp_path}/secret.txt", "/"):
-            assert _get(base + path) == 404, path
+            assert http_status(base + path) == 404, path
 
 
 def test_loopback_server_lets_tabs_keep_assets_but_never_pages(tmp_path: Path) -> None:
