@@ -20,12 +20,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .config import ConfigError, FileConfig, load_config
 from .finish import FinishError, Finishing
-from .gate import EXIT_TOOL_ERROR, FAIL_ON_LEVELS, Verdict
+from .gate import EXIT_TOOL_ERROR, Verdict
 from .model import PageResult, RunResult
 from .outdir import OutDirError, check_out_dir, publish
 from .reporters import ASSETS_DIR, DEFAULT_FORMATS, FORMATS, get_reporter
 from .reporters.console_report import failing_lines, page_line, shown, summary_lines
-from .settings import STANDARDS, Settings, Viewport, default_concurrency
+from .settings import OPTIONS, Settings, Viewport
 from .version import __version__
 
 EXIT_HELP = """Exit codes: 0 no violation at or above --fail-on; 1 there are; 2 a11y could not do its
@@ -97,23 +97,33 @@ def _pairs(values: tuple[str, ...], separator: str, what: str) -> dict[str, str]
     return pairs
 
 
+def declared(key: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The click option for one of settings.OPTIONS: its flag, type, range, default and help."""
+    option = OPTIONS[key]
+    if option.choices:
+        kind: click.ParamType = click.Choice(option.choices)
+    elif option.kind is int:
+        kind = click.IntRange(option.low, option.high)  # type: ignore[arg-type]
+    else:
+        kind = click.FloatRange(option.low, option.high)
+    return click.option(option.flag, key, type=kind, default=option.default, show_default=True, help=option.help)
+
+
 AUDIT_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
     click.argument("targets", nargs=-1),
     click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                  help="Config file (default: ./a11y.toml, else [tool.a11y] in ./pyproject.toml)."),
     click.option("--out", "out_dir", default="reports", show_default=True, help="Folder for reports."),
-    click.option("--concurrency", type=click.IntRange(1, 64), default=default_concurrency(), show_default=True,
-                 help="Pages in flight at once; axe-core itself runs on at most one page per CPU at a time."),
-    click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True, help="Seconds a page may take to load."),
-    click.option("--settle-ms", type=click.IntRange(0, 60000), default=2000, show_default=True,
-                 help="Longest wait for the network to go idle after load."),
+    declared("concurrency"),
+    declared("timeout"),
+    declared("settle_ms"),
     click.option("--viewport", default="1280x800", show_default=True, callback=_viewport, help="Window size WIDTHxHEIGHT."),
-    click.option("--standard", type=click.Choice(sorted(STANDARDS)), default="wcag21aa", show_default=True),
+    declared("standard"),
     click.option("--best-practice/--no-best-practice", default=True, show_default=True, help="Also run best-practice rules."),
     click.option("--disable", "disabled", multiple=True, help="Rule id to turn off (repeatable, or comma-separated)."),
     click.option("--browser-path", help="Chromium executable (else A11Y_CHROMIUM, Playwright's, the system's)."),
     click.option("--block-external", is_flag=True, default=False, help="Block requests to any host but the page's own."),
-    click.option("--max-per-host", type=click.IntRange(0, 64), default=0, help="At most N pages of one remote host at once (0: no limit)."),
+    declared("max_per_host"),
     click.option("--header", "headers", multiple=True, help="HTTP header 'Name: value' for the pages' requests (never reported)."),
     click.option("--cookie", "cookies", multiple=True, help="Cookie 'name=value' for the pages' host (never reported)."),
     click.option("--changed-since", metavar="REF", help="Audit only the targeted pages changed since this git ref."),
@@ -390,8 +400,8 @@ def cli() -> None:
 @audit_options
 @click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True,
               help=f"Comma-separated report formats: {', '.join(FORMATS)}.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_LEVELS), default="serious", show_default=True, help="Lowest impact that fails the gate.")
-@click.option("--max-violations", type=click.IntRange(0), default=0, show_default=True, help="Fail only above this many violations.")
+@declared("fail_on")
+@declared("max_violations")
 @click.option("--strict", is_flag=True, default=False, help="Needs-review findings count against the gate too.")
 @click.option("--baseline", "baseline_path", help="Fail only on findings not in this baseline (see `a11y baseline`).")
 @click.option("--review", "review_path", help="Apply review decisions exported from the HTML report (review.json).")

@@ -18,8 +18,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-from .gate import FAIL_ON_LEVELS
-from .settings import STANDARDS, Viewport
+from .settings import OPTIONS, Viewport
 
 
 class ConfigError(ValueError):
@@ -54,28 +53,19 @@ def _str_list(key: str, value: Any, where: str) -> list[str]:
     return list(value)
 
 
-def _int(key: str, value: Any, where: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(f"{where}: {key} must be a whole number from {low} to {high}")
-    return value
-
-
-def _number(key: str, value: Any, where: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise ConfigError(f"{where}: {key} must be a number from {low:g} to {high:g}")
-    return float(value)
-
-
 def _bool(key: str, value: Any, where: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{where}: {key} must be true or false")
     return value
 
 
-def _choice(key: str, value: Any, where: str, choices: tuple[str, ...] | list[str]) -> str:
-    if value not in choices:
-        raise ConfigError(f"{where}: {key} must be one of {', '.join(choices)}, not {value!r}")
-    return value
+def _declared(key: str, value: Any, where: str) -> Any:
+    """A bounded option, checked against its one declaration (settings.OPTIONS)."""
+    option = OPTIONS[key]
+    problem = option.problem(value)
+    if problem:
+        raise ConfigError(f"{where}: {key} {problem}")
+    return float(value) if option.kind is float else value
 
 
 def _viewport(key: str, value: Any, where: str) -> Viewport:
@@ -125,16 +115,16 @@ def _ignores(key: str, value: Any, where: str) -> list[Ignore]:
 
 KEYS: dict[str, Any] = {
     "targets": _str_list,
-    "standard": lambda k, v, w: _choice(k, v, w, sorted(STANDARDS)),
+    "standard": _declared,
     "best_practice": _bool,
-    "fail_on": lambda k, v, w: _choice(k, v, w, FAIL_ON_LEVELS),
+    "fail_on": _declared,
     "strict": _bool,
-    "max_violations": lambda k, v, w: _int(k, v, w, 0, 10**9),
+    "max_violations": _declared,
     "formats": _str_list,
     "out": _str,
-    "concurrency": lambda k, v, w: _int(k, v, w, 1, 64),
-    "timeout": lambda k, v, w: _number(k, v, w, 1, 600),
-    "settle_ms": lambda k, v, w: _int(k, v, w, 0, 60000),
+    "concurrency": _declared,
+    "timeout": _declared,
+    "settle_ms": _declared,
     "viewport": _viewport,
     "baseline": _str,
     "review": _str,
@@ -142,7 +132,7 @@ KEYS: dict[str, Any] = {
     "rules": _rule_options,
     "ignore": _ignores,
     "block_external": _bool,
-    "max_per_host": lambda k, v, w: _int(k, v, w, 1, 64),
+    "max_per_host": _declared,
     "headers": _str_map,
     "cookies": _str_map,
     "browser_path": _str,

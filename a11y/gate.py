@@ -7,8 +7,7 @@ one :class:`Verdict` that :func:`decide` makes, so none can disagree with the ex
 from __future__ import annotations
 
 from .model import EXIT_CLEAN, EXIT_FINDINGS, EXIT_TOOL_ERROR, Finding, GatePolicy, RunResult, Verdict
-
-FAIL_ON_LEVELS = ("critical", "serious", "moderate", "minor", "none")
+from .settings import FAIL_ON_LEVELS
 
 
 def counts_against(finding: Finding, policy: GatePolicy) -> bool:
