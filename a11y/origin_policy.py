@@ -9,12 +9,14 @@ the browser's cookie jar: page scripts cannot read them (as with ``httpOnly``) a
 port, scheme or host receives them.
 
 With ``--block-external`` every request to another origin is refused: subresources, fetches,
-EventSource, beacons, WebSockets (their own route) and redirects, whose target is checked before
-the browser sees the redirect (a redirect to another origin fails as blocked). Each blocked request is listed in the page's warnings.
+EventSource, beacons, WebSockets (their own route; those a page's Worker opens are refused by a
+``connect-src 'self'`` policy added to the origin's responses) and redirects, whose target is
+checked before the browser sees the redirect (a redirect to another origin fails as blocked). Each blocked request is listed in the page's warnings.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -24,6 +26,8 @@ from playwright.async_api import Route, WebSocketRoute
 LOCAL_SCHEMES = ("data", "blob", "about", "chrome-extension")
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 WEB_SCHEME = {"ws": "http", "wss": "https"}  # a WebSocket's origin is its HTTP(S) twin's
+REPORT_PATH = "/.a11y-csp-report"  # where the browser reports what the policy below refused (answered here, never sent)
+CONNECT_SELF = f"connect-src 'self' data: blob:; report-uri {REPORT_PATH}"  # added to own-origin responses under --block-external
 SHOWN_BLOCKED = 20  # blocked requests listed in a page's warning before "and N more"
 
 Origin = tuple[str, str, int | None]
@@ -81,6 +85,8 @@ class OriginPolicy:
                 await route.abort("blockedbyclient")
             else:
                 await route.continue_()  # never with the user's headers or cookies
+        elif self.block_external and urlsplit(url).path == REPORT_PATH:
+            await self._record_report(route)
         elif self.headers or self.cookies or self.block_external:
             await self._fetch_own(route)
         else:
@@ -105,7 +111,24 @@ class OriginPolicy:
                 self._block(f"redirect {shown_url(route.request.url)} -> {shown_url(target)}")
                 await route.abort("blockedbyclient")
                 return
-        await route.fulfill(response=response)
+        headers = dict(response.headers)
+        if self.block_external:
+            # WebSockets opened by a page's Worker pass no route: the browser's own CSP refuses them
+            # (and any other connection elsewhere) in documents and workers of the page's origin.
+            existing = headers.get("content-security-policy")
+            headers["content-security-policy"] = f"{existing}, {CONNECT_SELF}" if existing else CONNECT_SELF
+        await route.fulfill(response=response, headers=headers)
+
+    async def _record_report(self, route: Route) -> None:
+        """A CSP report: the connection the browser refused (fetch, beacon, EventSource, a Worker's WebSocket)."""
+        try:
+            report = json.loads(route.request.post_data or "{}").get("csp-report", {})
+        except (ValueError, AttributeError):
+            report = {}
+        blocked = str(report.get("blocked-uri") or "")
+        if blocked.startswith(("http", "ws")):
+            self._block(f"connection {shown_url(blocked)}")
+        await route.fulfill(status=204, body="")
 
     async def route_web_socket(self, socket: WebSocketRoute) -> None:
         if self.own(socket.url):

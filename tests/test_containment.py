@@ -88,7 +88,9 @@ def _own_site(third: str):
                 f"<script>document.title = document.cookie.includes('sid') ? 'cookie visible' : 'cookie hidden';"
                 f"fetch('{third}/fetch').catch(() => 0); navigator.sendBeacon('{third}/beacon', 'secret=1');"
                 f"try {{ new EventSource('{third}/events'); }} catch (e) {{}}"
-                f"try {{ new WebSocket('{third.replace('http', 'ws')}/socket'); }} catch (e) {{}}</script>"
+                f"try {{ new WebSocket('{third.replace('http', 'ws')}/socket'); }} catch (e) {{}}"
+                f"try {{ new Worker(URL.createObjectURL(new Blob([\"new WebSocket('{third.replace('http', 'ws')}/worker')\"]))); }}"
+                " catch (e) {}</script>"
                 "</main></body></html>").encode()
         send(handler, 200, body)
 
@@ -130,16 +132,19 @@ def test_block_external_lets_nothing_out_by_any_channel() -> None:
     from .helpers import scripted_server
 
     third = Listener()
+    elsewhere = third.base
     try:
-        routes, _seen = _own_site(third.base)
+        routes, _seen = _own_site(elsewhere)
         with scripted_server(routes) as base:
             run = audit([f"{base}/story"], Settings(settle_ms=800, timeout_s=20, block_external=True))
     finally:
         third.close()
     page = run.pages[0]
     assert page.status == "ok", page.error
-    assert third.received == []  # no image, fetch, beacon, EventSource, WebSocket or redirect reached it
+    assert third.received == []  # no image, fetch, beacon, EventSource, WebSocket (the page's or a Worker's) or redirect
     warning = next(w for w in page.warnings if "--block-external blocked" in w)
-    for channel in ("image", "fetch", "eventsource", "websocket", "redirect"):
+    for channel in ("image http", "websocket ws", "redirect http"):
         assert channel in warning, (channel, warning)
+    for refused in ("/fetch", "/beacon", "/events", "/worker"):  # refused by the page's CSP, reported to a11y
+        assert f"connection {elsewhere.replace('http', 'ws') if refused == '/worker' else elsewhere}{refused}" in warning, (refused, warning)
     assert "secret=1" not in warning  # URLs are listed without their query
