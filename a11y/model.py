@@ -109,6 +109,7 @@ class Finding:
             "source_location": self.source_location,
             "box": self.box,
             "also": list(self.also),
+            "also_targets": list(self.also_targets),
         }
 
 
