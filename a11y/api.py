@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import FileConfig, load_config, validate
-from .finish import Finishing
-from .gate import GatePolicy, Verdict, decide
+from .ci.config import FileConfig, load_config, validate
+from .ci.finish import Finishing
+from .ci.gate import GatePolicy, Verdict, decide
 from .model import PageResult, RunResult
-from .outdir import check_out_dir, publish
-from .reporters import ASSETS_DIR, DEFAULT_FORMATS, FORMATS, get_reporter
+from .reports import ASSETS_DIR, DEFAULT_FORMATS, FORMATS, get_reporter
+from .reports.outdir import check_out_dir, publish
 from .settings import DEFAULT_STANDARD, Settings, Viewport
 
 ConfigChoice = str | Path | bool | None  # None: ./a11y.toml or [tool.a11y] as the CLI finds them; False: none
@@ -88,7 +88,7 @@ class Run(RunResult):
             raise ValueError(f"unknown format {unknown[0] if unknown else ''!r}; choose from {', '.join(sorted(FORMATS))}")
         folder = Path(out_dir if out_dir is not None else self.out)
         names = tuple(get_reporter(name).filename for name in chosen) + ((ASSETS_DIR,) if "html" in chosen else ())
-        check_out_dir(folder, names)  # never over a file a11y did not write (see a11y.outdir)
+        check_out_dir(folder, names)  # never over a file a11y did not write (see a11y.reports.outdir)
         written = publish(folder, lambda staging: [get_reporter(name).write(self, staging) for name in chosen])
         return [folder / name for name in written if name != ASSETS_DIR]
 
@@ -121,7 +121,7 @@ def audit(targets: Sequence[str] | str, *, config: ConfigChoice = None, progress
 async def audit_async(targets: Sequence[str] | str, *, config: ConfigChoice = None, progress: Any = None,
                       screenshots: bool | None = None, **options: Any) -> Run:
     """``audit`` for async callers."""
-    from .engine import audit_async as run_engine
+    from .pipeline.engine import audit_async as run_engine
 
     values, where = load_options(options, config, "a11y.audit")
     specs = [targets] if isinstance(targets, str) else list(targets)
@@ -144,7 +144,7 @@ def check(page: Any, *, config: ConfigChoice = None, screenshots: bool = False, 
 
 async def check_async(page: Any, *, config: ConfigChoice = None, screenshots: bool = False, **options: Any) -> PageResult:
     """Audit a live Playwright page (async API) as it is now, without reloading it."""
-    from .live import check_async as check_live
+    from .pipeline.live import check_async as check_live
 
     values, where = load_options(options, config, "a11y.check_async")
     checked = await check_live(_async_page(page), settings_from(values, screenshots))
@@ -153,7 +153,7 @@ async def check_async(page: Any, *, config: ConfigChoice = None, screenshots: bo
 
 def check_report(page: Any, *, config: ConfigChoice = None, screenshots: bool = False, **options: Any) -> Any:
     """``check`` with what a report of the page needs (the pytest plugin's merged report)."""
-    from .live import check_sync
+    from .pipeline.live import check_sync
 
     values, where = load_options(options, config, "a11y.check")
     return _finish_checked(check_sync(_sync_page(page), settings_from(values, screenshots)), values, where)
@@ -182,8 +182,8 @@ def _finish_checked(checked: Any, values: dict[str, Any], where: str) -> Any:
 
 def merged_run(checked: Sequence[Any], values: dict[str, Any]) -> Run:
     """One run of pages checked one by one (the pytest plugin's session report)."""
-    from .criteria import rule_criteria_for
-    from .engine import BrowserInfo, _tool_info
+    from .pipeline.criteria import rule_criteria_for
+    from .pipeline.engine import BrowserInfo, _tool_info
 
     settings = settings_from(values, screenshots=False)
     version = next((c.browser_version for c in checked if c.browser_version), "")

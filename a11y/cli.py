@@ -18,13 +18,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .config import ConfigError, FileConfig, load_config
-from .finish import FinishError, Finishing
-from .gate import EXIT_TOOL_ERROR, Verdict
+from .ci.config import ConfigError, FileConfig, load_config
+from .ci.finish import FinishError, Finishing
+from .ci.gate import EXIT_TOOL_ERROR, Verdict
 from .model import PageResult, RunResult
-from .outdir import OutDirError, check_out_dir, publish
-from .reporters import ASSETS_DIR, DEFAULT_FORMATS, FORMATS, get_reporter
-from .reporters.console_report import failing_lines, page_line, shown, summary_lines
+from .reports import ASSETS_DIR, DEFAULT_FORMATS, FORMATS, get_reporter
+from .reports.console_report import failing_lines, page_line, shown, summary_lines
+from .reports.outdir import OutDirError, check_out_dir, publish
 from .settings import OPTIONS, Settings, Viewport
 from .version import __version__
 
@@ -266,7 +266,7 @@ def run_with_progress(targets: list[Any], settings: Settings, quiet: bool, finis
 
 
 def _run_with_progress(targets: list[Any], settings: Settings, quiet: bool, finishing: Finishing) -> RunResult:
-    from .engine import audit as run_audit
+    from .pipeline.engine import audit as run_audit
 
     def show(page: PageResult) -> None:
         finishing.page(page)  # so the line shows what the totals and the gate will count
@@ -288,11 +288,11 @@ def _run_with_progress(targets: list[Any], settings: Settings, quiet: bool, fini
 
 
 def select_targets(inv: Invocation) -> list[Any]:
-    from .targets import resolve_targets
+    from .pipeline.targets import resolve_targets
 
     targets = resolve_targets(list(inv.targets))
     if inv.changed_since:
-        from .changed import ChangedError, changed_files, filter_changed
+        from .ci.changed import ChangedError, changed_files, filter_changed
 
         try:
             targets = filter_changed(targets, changed_files(inv.changed_since))
@@ -322,7 +322,7 @@ def report_names(formats: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def write_reports(run: RunResult, formats: tuple[str, ...], out_dir: Path, quiet: bool, replace_set: bool = True) -> list[Path]:
-    """The reports written as one set: staged, then swapped in (see :mod:`a11y.outdir`). Returns their paths."""
+    """The reports written as one set: staged, then swapped in (see :mod:`a11y.reports.outdir`). Returns their paths."""
     written: list[str] = []
 
     def write_all(folder: Path) -> None:
@@ -343,8 +343,8 @@ def github_actions(run: RunResult, verdict: Verdict) -> None:
     """On GitHub Actions: annotations on the source lines and the Markdown summary."""
     if os.environ.get("GITHUB_ACTIONS") != "true":
         return
-    from .github import annotations, append_step_summary
-    from .reporters.markdown_report import REPORTER as MARKDOWN
+    from .reports.github import annotations, append_step_summary
+    from .reports.markdown_report import REPORTER as MARKDOWN
 
     for line in annotations(run, verdict):
         STDOUT.write(line + "\n")  # escaped by annotations(); not through Rich, which would read markup
@@ -370,7 +370,7 @@ def guarded(command: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
-        from .browser import BrowserNotFound
+        from .pipeline.browser import BrowserNotFound
 
         try:
             command(*args, **kwargs)
@@ -438,7 +438,7 @@ def audit(ctx: click.Context, **params: Any) -> None:
 @holding_signals
 def baseline(ctx: click.Context, baseline_out: str | None, **params: Any) -> None:
     """Record today's findings of TARGETS as the baseline that `audit --baseline` compares with."""
-    from .baseline import write_baseline
+    from .ci.baseline import write_baseline
 
     inv = merge_config(ctx, params)
     destination = Path(baseline_out) if baseline_out else Path(inv.out_dir) / "baseline.json"
@@ -502,7 +502,7 @@ def doctor(browser_path: str | None) -> None:
 @guarded
 def rules_command(rule_id: str | None, browser_path: str | None) -> None:
     """List every rule, axe-core's and ours; with RULE_ID, print that rule's documentation."""
-    from .catalog import all_rule_infos
+    from .pipeline.catalog import all_rule_infos
 
     infos = all_rule_infos(browser_path)
     if rule_id:

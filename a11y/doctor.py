@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 
-from .axe import axe_version, package_version
-from .browser import BrowserNotFound, find_browser, playwright_chromium
+from .pipeline.axe import axe_version, package_version
+from .pipeline.browser import BrowserNotFound, find_browser, playwright_chromium
 from .version import __version__
 
 

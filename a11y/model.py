@@ -133,7 +133,7 @@ class PageResult:
     screenshot: bytes | None = field(default=None, repr=False)
     page_size: dict[str, float] | None = None
     snapshot: Any = field(default=None, repr=False)  # a11y.snapshot.Snapshot when kept
-    # How the page was found (a11y.targets.FoundBy.to_dict): target, sitemap, feed or crawl.
+    # How the page was found (a11y.pipeline.targets.FoundBy.to_dict): target, sitemap, feed or crawl.
     found_by: dict[str, Any] = field(default_factory=lambda: {"kind": "target"})
 
     @property
@@ -210,7 +210,7 @@ class RunResult:
     rule_criteria: dict[str, list[str]] = field(default_factory=dict)
     # How many targets the run set out to audit: an interrupted run says how many were never audited.
     planned: int | None = None
-    # The gate's decision, set by a11y.finish.finish(); every report reads it (a11y.gate.Verdict).
+    # The gate's decision, set by a11y.ci.finish.finish(); every report reads it (a11y.ci.gate.Verdict).
     verdict: Verdict | None = field(default=None, repr=False)
 
     @property

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from .gate import FAIL_ON_LEVELS
+from .ci.gate import FAIL_ON_LEVELS
 from .settings import STANDARDS
 
 MARKER = "a11y_disable"

@@ -142,7 +142,7 @@ def plain_loop(urls: list[str], tags: list[str], browser_path: str | None,
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    from a11y.browser import launch_args
+    from a11y.pipeline.browser import launch_args
 
     found: dict[str, set[tuple[str, str]]] = {}
     axe = Axe()
@@ -244,8 +244,8 @@ def main() -> int:
             build_corpus(folder, args.memory, False)
             return memory_run(folder, Path(tmp) / "out", (50, args.memory // 2, args.memory))
 
-    from a11y.browser import find_browser
-    from a11y.server import PageServer
+    from a11y.pipeline.browser import find_browser
+    from a11y.pipeline.server import PageServer
     from a11y.settings import Settings
 
     browser_path = find_browser().path

@@ -59,7 +59,7 @@ def main() -> int:
         print(f"corpus not found at {CORPUS}; nothing to do")
         return 0
     sys.path.insert(0, str(ROOT))
-    from a11y.engine import audit
+    from a11y.pipeline.engine import audit
     from a11y.settings import Settings
 
     targets = [str(CORPUS / p) for p in args.pages] if args.pages else [

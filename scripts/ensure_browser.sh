@@ -3,7 +3,7 @@
 # never downloads anything; this set-up step may, through the system's package manager.
 set -euo pipefail
 PY="${1:-.venv/bin/python}"
-if found=$("$PY" -m a11y.browser 2>/dev/null); then
+if found=$("$PY" -m a11y.pipeline.browser 2>/dev/null); then
   echo "chromium: $found"
   exit 0
 fi
@@ -16,4 +16,4 @@ else
   echo "chromium: none found; installing Playwright's Chromium"
   "$PY" -m playwright install chromium
 fi
-"$PY" -m a11y.browser
+"$PY" -m a11y.pipeline.browser

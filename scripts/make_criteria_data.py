@@ -27,8 +27,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from a11y.axe import axe_version, wcag_from_tags  # noqa: E402
-from a11y.criteria import axe_rule_tags_from_source  # noqa: E402
+from a11y.pipeline.axe import axe_version, wcag_from_tags  # noqa: E402
+from a11y.pipeline.criteria import axe_rule_tags_from_source  # noqa: E402
 from a11y.rules import all_rules  # noqa: E402
 from scripts.generated import shown, write_or_check  # noqa: E402
 
@@ -45,7 +45,7 @@ NEW_IN_22 = {"2.4.11", "2.4.12", "2.4.13", "2.5.7", "2.5.8", "3.2.6", "3.3.7", "
 REMOVED_IN = {"4.1.1": "2.2"}
 
 # What the criterion applies to, where rule applicability can show a page has none of it
-# (a11y.criteria.EVIDENCE says which rules' applicability counts as evidence).
+# (a11y.pipeline.criteria.EVIDENCE says which rules' applicability counts as evidence).
 APPLIES_TO = {
     **dict.fromkeys(["1.2.2", "1.2.3", "1.2.4", "1.2.5", "1.2.6", "1.2.7", "1.2.8"], "video"),
     **dict.fromkeys(["1.2.1", "1.2.9"], "media"),

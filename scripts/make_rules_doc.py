@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from a11y.criteria import get_criterion  # noqa: E402
+from a11y.pipeline.criteria import get_criterion  # noqa: E402
 from a11y.rules import Rule, all_rules  # noqa: E402
 from scripts.generated import write_or_check  # noqa: E402
 
@@ -173,7 +173,7 @@ def render(rules: tuple[Rule, ...] | None = None) -> str:
 
 def merge_section() -> str:
     """Which findings merge into one (a11y/merge.py's MERGE_PAIRS), as a table."""
-    from a11y.merge import MERGE_PAIRS
+    from a11y.pipeline.merge import MERGE_PAIRS
 
     rows = ["| Kept | Absorbed | Where | Why |", "| --- | --- | --- | --- |"]
     for pair in MERGE_PAIRS:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from a11y.engine import audit
 from a11y.model import RunResult
+from a11y.pipeline.engine import audit
 from a11y.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,11 +20,11 @@ import pytest
 
 import a11y
 from a11y.api import Run, failure_message, load_options
-from a11y.config import ConfigError
-from a11y.gate import GatePolicy
-from a11y.live import CheckFailed, _require_chromium
+from a11y.ci.config import ConfigError
+from a11y.ci.gate import GatePolicy
 from a11y.model import Finding, PageResult, RunResult
-from a11y.server import PageServer
+from a11y.pipeline.live import CheckFailed, _require_chromium
+from a11y.pipeline.server import PageServer
 
 from .conftest import PAGES, ROOT
 from .helpers import python_examples, without_timings
@@ -46,7 +46,7 @@ def comparable(page: PageResult) -> list[tuple[str, str, str, str, str]]:
 
 @pytest.fixture(scope="module")
 def launch() -> dict[str, Any]:
-    from a11y.browser import find_browser, launch_options
+    from a11y.pipeline.browser import find_browser, launch_options
 
     return {**launch_options(), "executable_path": find_browser().path}
 
@@ -155,7 +155,7 @@ def test_docs_examples_run(tmp_path: Path) -> None:
     assert len(blocks) == 3
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "article.html").write_text(ARTICLE, encoding="utf-8")
-    preamble = "from a11y.browser import find_browser, launch_options\nA11Y_LAUNCH = {**launch_options(), 'executable_path': find_browser().path}\n"
+    preamble = "from a11y.pipeline.browser import find_browser, launch_options\nA11Y_LAUNCH = {**launch_options(), 'executable_path': find_browser().path}\n"
     script = preamble + "\n".join(b.replace("pw.chromium.launch()", "pw.chromium.launch(**A11Y_LAUNCH)") for b in blocks)
     (tmp_path / "examples.py").write_text(script, encoding="utf-8")
     done = subprocess.run([sys.executable, "examples.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from a11y.engine import audit
-from a11y.reporters.json_report import REPORTER
+from a11y.pipeline.engine import audit
+from a11y.reports.json_report import REPORTER
 from a11y.settings import Settings
 
 from .conftest import PAGES, page_by_source
@@ -88,7 +88,7 @@ def test_two_runs_are_byte_identical_and_concurrency_does_not_change_findings(pa
 
 def test_more_pages_load_than_run_axe_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tabs beyond the CPUs load pages while axe-core runs on at most ``axe_at_once`` of them."""
-    import a11y.engine as engine
+    import a11y.pipeline.scheduler as scheduler
 
     for number in range(6):
         (tmp_path / f"page{number}.html").write_bytes((PAGES / "defense-algeria-article.html").read_bytes())
@@ -106,8 +106,8 @@ def test_more_pages_load_than_run_axe_at_once(tmp_path: Path, monkeypatch: pytes
                 counts[phase] -= 1
         return wrapper
 
-    monkeypatch.setattr(engine, "load_page", counted("loading", engine.load_page))
-    monkeypatch.setattr(engine, "audit_page", counted("auditing", engine.audit_page))
+    monkeypatch.setattr(scheduler, "load_page", counted("loading", scheduler.load_page))
+    monkeypatch.setattr(scheduler, "audit_page", counted("auditing", scheduler.audit_page))
     run = audit([str(tmp_path)], Settings(settle_ms=300, timeout_s=20, concurrency=4, axe_at_once=1))
     assert [p.status for p in run.pages] == ["ok"] * 6
     assert peaks["auditing"] == 1, peaks

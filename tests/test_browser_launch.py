@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import async_playwright
 
-from a11y import browser as browser_module
-from a11y.browser import (
+from a11y.pipeline import browser as browser_module
+from a11y.pipeline.browser import (
     AUDIT_DISABLED_FEATURES,
     AUDIT_JS_FLAGS,
     DISABLE_FEATURES,
@@ -27,9 +27,9 @@ from a11y.browser import (
     playwright_disabled_features,
     with_js_flags,
 )
-from a11y.engine import audit
-from a11y.render import WORLD, IsolatedWorld, preload_world
-from a11y.server import PageServer
+from a11y.pipeline.engine import audit
+from a11y.pipeline.render import WORLD, IsolatedWorld, preload_world
+from a11y.pipeline.server import PageServer
 from a11y.settings import Settings
 
 

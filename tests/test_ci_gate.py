@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from a11y.engine import audit
+from a11y.pipeline.engine import audit
 from a11y.settings import Settings
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from a11y.server import PageServer
+from a11y.pipeline.server import PageServer
 
 from .helpers import http_status
 
@@ -104,7 +104,7 @@ def _own_site(third: str):
 
 
 def test_headers_and_cookies_go_only_to_the_pages_own_origin() -> None:
-    from a11y.engine import audit
+    from a11y.pipeline.engine import audit
     from a11y.settings import Settings
 
     from .helpers import scripted_server
@@ -126,7 +126,7 @@ def test_headers_and_cookies_go_only_to_the_pages_own_origin() -> None:
 
 
 def test_block_external_lets_nothing_out_by_any_channel() -> None:
-    from a11y.engine import audit
+    from a11y.pipeline.engine import audit
     from a11y.settings import Settings
 
     from .helpers import scripted_server

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from a11y.engine import audit
+from a11y.pipeline.engine import audit
 from a11y.settings import Settings
 
 from .conftest import SHARED

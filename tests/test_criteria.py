@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from a11y.criteria import (
+from a11y.model import Finding, PageResult, RunResult
+from a11y.pipeline.criteria import (
     STATUSES,
     all_criteria,
     axe_rule_tags_from_source,
@@ -22,7 +23,6 @@ from a11y.criteria import (
     rule_criteria_for,
     rule_criteria_of,
 )
-from a11y.model import Finding, PageResult, RunResult
 from a11y.settings import Settings
 
 from .conftest import ROOT, SHARED, page_by_source
@@ -226,7 +226,7 @@ def test_reviewed_on_every_page():
 
 @pytest.fixture(scope="module")
 def rule_map() -> dict[str, list[str]]:
-    from a11y.catalog import axe_rules
+    from a11y.pipeline.catalog import axe_rules
 
     return rule_criteria_for(axe_rules(), Settings().axe_tags())
 

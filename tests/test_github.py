@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from a11y.github import annotations, append_step_summary, command, escape_data, escape_property
 from a11y.model import Finding, PageResult, RunResult
-from a11y.sourcemap import locate_findings
+from a11y.pipeline.sourcemap import locate_findings
+from a11y.reports.github import annotations, append_step_summary, command, escape_data, escape_property
 from tests.conftest import PAGES
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from a11y.engine import audit
+from a11y.pipeline.engine import audit
 from a11y.settings import Settings
 
 from .helpers import playwright_browsers, scripted_server, send

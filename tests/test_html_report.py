@@ -19,10 +19,11 @@ from typing import Any
 
 import pytest
 
-from a11y.engine import audit
+from a11y.ci.review import apply_review, load_review
 from a11y.model import Finding, PageResult, RunResult
-from a11y.reporters import get_reporter
-from a11y.reporters.html_report import (
+from a11y.pipeline.engine import audit
+from a11y.reports import get_reporter
+from a11y.reports.html_report import (
     REPORTER,
     HtmlReporter,
     asset_name,
@@ -34,7 +35,6 @@ from a11y.reporters.html_report import (
     screenshot_sources,
     wcag_info,
 )
-from a11y.review import apply_review, load_review
 from a11y.settings import Settings
 
 from .conftest import PAGES
@@ -215,7 +215,7 @@ def report_html(shots_run: RunResult, tmp_path_factory: pytest.TempPathFactory) 
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    from a11y.browser import find_browser, launch_options
+    from a11y.pipeline.browser import find_browser, launch_options
 
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=find_browser().path, **launch_options())
@@ -358,7 +358,7 @@ def test_criteria_matrix_links_failures_to_their_findings(report_html: Path, sho
 @pytest.mark.browser
 def test_boxes_sit_on_the_elements(report_html: Path, shots_run: RunResult, open_report: Callable[..., Watched], browser: Any) -> None:
     """Each numbered box covers its element: checked against the element's box in the live page."""
-    from a11y.server import PageServer
+    from a11y.pipeline.server import PageServer
 
     index = next(i for i, p in enumerate(shots_run.pages) if (p.source or "").endswith("wordpress-news-story.html"))
     audited = shots_run.pages[index]

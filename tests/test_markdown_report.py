@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-import a11y.reporters.markdown_report as markdown_report
+import a11y.reports.markdown_report as markdown_report
 from a11y.model import Finding, PageResult, RunResult
-from a11y.reporters import get_reporter
-from a11y.reporters.markdown_report import REPORTER, md_code, md_text
+from a11y.reports import get_reporter
+from a11y.reports.markdown_report import REPORTER, md_code, md_text
 
 EVIL = '</script><script>alert(1)</script> "><img src=x onerror=alert(2)> | col | `tick` [x](javascript:alert(3)) @octocat http://evil.example *b* $x$'
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from a11y.engine import audit
-from a11y.finish import Finishing
+from a11y.ci.finish import Finishing
 from a11y.model import Finding, PageResult, RunResult
-from a11y.reporters import get_reporter
+from a11y.pipeline.engine import audit
+from a11y.reports import get_reporter
 from a11y.settings import Settings
 
 STORY = """<!DOCTYPE html><html lang="en"><head><title>Storm</title></head><body><main>

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from a11y.acr import acr_yaml, build_acr
-from a11y.criteria import criteria_data, criteria_table, rule_criteria_for
 from a11y.model import Finding, PageResult, RunResult
-from a11y.reporters import get_reporter
+from a11y.pipeline.criteria import criteria_data, criteria_table, rule_criteria_for
+from a11y.reports import get_reporter
+from a11y.reports.acr import acr_yaml, build_acr
 from a11y.settings import Settings
 
 from .conftest import SHARED
@@ -105,7 +105,7 @@ def test_placeholders_when_the_cli_gave_no_metadata(tmp_path):
 
 @pytest.fixture(scope="module")
 def rule_map() -> dict[str, list[str]]:
-    from a11y.catalog import axe_rules
+    from a11y.pipeline.catalog import axe_rules
 
     return rule_criteria_for(axe_rules(), Settings().axe_tags())
 

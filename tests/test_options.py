@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 import pytest
 
+from a11y.ci.config import ConfigError, validate
 from a11y.cli import audit as audit_command
-from a11y.config import ConfigError, validate
 from a11y.settings import OPTIONS, Settings
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from a11y.outdir import MANIFEST, OutDirError, check_out_dir, publish, read_manifest
+from a11y.reports.outdir import MANIFEST, OutDirError, check_out_dir, publish, read_manifest
 
 PAGE = '<!DOCTYPE html><html lang="en"><head><title>Story</title></head><body><main><h1>Story</h1><p>Fine.</p></main></body></html>'
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from a11y.targets import redact_url
+from a11y.pipeline.targets import redact_url
 
 from .helpers import closed_port, scripted_server, send
 
@@ -76,11 +76,11 @@ def test_lone_surrogates_in_the_dom_are_audited_and_reported(tmp_path: Path, run
 
 
 def test_an_error_page_carries_no_findings() -> None:
-    from a11y.engine import _analysis_failed
     from a11y.model import Finding, PageResult, RunResult
+    from a11y.pipeline.scheduler import analysis_failed
 
     finding = Finding(rule="image-alt", engine="axe", outcome="violation", impact="critical", target="img", html="<img>", message="m")
-    failed = _analysis_failed(PageResult(source="p.html", url="u", findings=[finding], applied={"image-alt": 1}), ValueError("bad"))
+    failed = analysis_failed(PageResult(source="p.html", url="u", findings=[finding], applied={"image-alt": 1}), ValueError("bad"))
     run = RunResult(pages=[failed], tool={}, started="")
     assert failed.status == "error" and failed.findings == [] and failed.applied == {}
     assert run.summary()["violations"] == 0 and run.summary()["errors"] == 1
@@ -93,7 +93,7 @@ SPA = ("<script>addEventListener('load', () => { history.replaceState(null, '', 
 
 @pytest.mark.browser
 def test_same_document_url_changes_are_no_navigation_away(tmp_path: Path) -> None:
-    from a11y.engine import audit
+    from a11y.pipeline.engine import audit
     from a11y.settings import Settings
 
     (tmp_path / "spa.html").write_text(page("spa", MISSING_ALT, SPA))
@@ -113,7 +113,7 @@ def test_a_renderer_killed_from_outside_is_noticed_and_its_page_retried() -> Non
     import signal
     import threading
 
-    from a11y.engine import audit
+    from a11y.pipeline.engine import audit
     from a11y.settings import Settings
 
     from .helpers import descendants, playwright_browsers, scripted_server, send

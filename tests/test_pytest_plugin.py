@@ -74,7 +74,7 @@ def test_plugin_imports_nothing_heavy_until_used(pytester: pytest.Pytester) -> N
         def test_light(a11y_check, pytestconfig):
             assert callable(a11y_check)
             assert pytestconfig.pluginmanager.has_plugin("a11y")  # registered by the package's entry point
-            heavy = [m for m in ("playwright", "a11y.engine", "a11y.api", "a11y.live", "bs4") if m in sys.modules]
+            heavy = [m for m in ("playwright", "a11y.pipeline.engine", "a11y.api", "a11y.pipeline.live", "bs4") if m in sys.modules]
             assert heavy == []
     """)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:playwright")

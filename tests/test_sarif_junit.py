@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from a11y.gate import verdict_of
+from a11y.ci.gate import verdict_of
 from a11y.model import Finding, PageResult, RunResult
-from a11y.reporters import get_reporter
-from a11y.reporters.junit_report import JunitReporter
-from a11y.reporters.sarif_report import FINGERPRINT_KEY, SRCROOT, SarifReporter, sarif_log
+from a11y.pipeline.sourcemap import locate_findings
+from a11y.reports import get_reporter
+from a11y.reports.junit_report import JunitReporter
+from a11y.reports.sarif_report import FINGERPRINT_KEY, SRCROOT, SarifReporter, sarif_log
 from a11y.rules import all_rules
-from a11y.sourcemap import locate_findings
 from tests.conftest import PAGES, page_by_source
 
 SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"  # shipped: see tests/data/README.md

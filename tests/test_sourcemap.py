@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from a11y.model import Finding, PageResult, RunResult
-from a11y.sourcemap import (
+from a11y.pipeline.sourcemap import (
     SourceDocument,
     SourceText,
     ancestor_selectors,
@@ -287,7 +287,7 @@ def test_a_large_page_maps_quickly(tmp_path: Path) -> None:
 # -- real runs -------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def encoded_run(tmp_path_factory: pytest.TempPathFactory):
-    from a11y.engine import audit
+    from a11y.pipeline.engine import audit
 
     folder = tmp_path_factory.mktemp("encoded")
     files = write_encoded(folder)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from a11y.sources import SourceError
-from a11y.sources.collect import combine, feed_targets, sitemap_targets
-from a11y.sources.entries import parse_since
-from a11y.sources.normalize import normalize_url
-from a11y.sources.sitemap import read_sitemap
+from a11y.pipeline.sources import SourceError
+from a11y.pipeline.sources.collect import combine, feed_targets, sitemap_targets
+from a11y.pipeline.sources.entries import parse_since
+from a11y.pipeline.sources.normalize import normalize_url
+from a11y.pipeline.sources.sitemap import read_sitemap
 
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 

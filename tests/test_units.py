@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from a11y.axe import wcag_from_tags
+from a11y.ci.gate import GatePolicy, exit_code
 from a11y.fingerprint import normalise_html, normalise_target
-from a11y.gate import GatePolicy, exit_code
 from a11y.model import Finding, PageResult, RunResult
-from a11y.reporters import write_atomic
-from a11y.server import PageServer
+from a11y.pipeline.axe import wcag_from_tags
+from a11y.pipeline.server import PageServer
+from a11y.pipeline.targets import resolve_targets
+from a11y.reports import write_atomic
 from a11y.settings import Viewport
-from a11y.targets import resolve_targets
 
 from .helpers import http_status
 
@@ -137,7 +137,7 @@ def test_reports_get_the_usual_file_mode(tmp_path: Path) -> None:
 def test_waiting_for_the_axe_gate_does_not_count_against_a_page_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     import asyncio
 
-    import a11y.engine as engine
+    import a11y.pipeline.scheduler as scheduler
 
     async def load(*_args):
         await asyncio.sleep(0.05)
@@ -150,12 +150,12 @@ def test_waiting_for_the_axe_gate_does_not_count_against_a_page_budget(monkeypat
         return audit
 
     async def scenario(audit_s: float) -> str:
-        monkeypatch.setattr(engine, "load_page", load)
-        monkeypatch.setattr(engine, "audit_page", audit_taking(audit_s))
+        monkeypatch.setattr(scheduler, "load_page", load)
+        monkeypatch.setattr(scheduler, "audit_page", audit_taking(audit_s))
         gate = asyncio.Semaphore(1)
         await gate.acquire()  # another page holds the only slot for 0.6 s
         asyncio.get_running_loop().call_later(0.6, gate.release)
-        return await engine._render_within(0.4, None, "u", None, {}, gate)  # type: ignore[arg-type]
+        return await scheduler.render_within(0.4, None, "u", None, {}, gate)  # type: ignore[arg-type]
 
     assert asyncio.run(scenario(0.1)) == "rendered"  # 0.15 s of work, 0.6 s of waiting: within 0.4 s
     with pytest.raises(asyncio.TimeoutError):

@@ -1,0 +1,47 @@
+"""The gate: one decision on a finished run (ruff/eslint/pytest style exit codes: 0, 1, 2).
+
+Every output (console, report.md, JUnit, SARIF, GitHub annotations, the HTML report) reads the
+one :class:`Verdict` that :func:`decide` makes, so none can disagree with the exit code.
+"""
+
+from __future__ import annotations
+
+from ..model import EXIT_CLEAN, EXIT_FINDINGS, EXIT_TOOL_ERROR, Finding, GatePolicy, RunResult, Verdict
+from ..settings import FAIL_ON_LEVELS
+
+
+def counts_against(finding: Finding, policy: GatePolicy) -> bool:
+    return policy.fails(finding)
+
+
+def failing_findings(run: RunResult, policy: GatePolicy) -> list[Finding]:
+    return [f for _, f in run.findings() if counts_against(f, policy)]
+
+
+def exit_code(run: RunResult, policy: GatePolicy) -> int:
+    """2 when any page or rule could not be audited, else 1 when the gate fails, else 0."""
+    return decide(run, policy).code
+
+
+def decide(run: RunResult, policy: GatePolicy) -> Verdict:
+    """The one gate decision for ``run`` (after ignores, review decisions and the baseline applied)."""
+    errors = [f"{p.key}: {p.error}" for p in run.pages if p.status == "error"]
+    errors += [f"{p.key}: rule {f.rule} crashed" for p, f in run.findings() if f.outcome == "error"]
+    failing = tuple(failing_findings(run, policy))
+    code = EXIT_TOOL_ERROR if errors else EXIT_FINDINGS if len(failing) > policy.max_violations else EXIT_CLEAN
+    deltas = None
+    if policy.baseline:
+        found = [f for _, f in run.findings() if f.baseline]
+        deltas = {"new": sum(1 for f in found if f.baseline == "new"), "known": sum(1 for f in found if f.baseline == "known"),
+                  "fixed": len(run.baseline_fixed)}
+    return Verdict(code, policy, failing, tuple(errors), run.interrupted, run.not_audited, deltas)
+
+
+def verdict_of(run: RunResult) -> Verdict:
+    """The verdict the run was finished with, else the default policy's (a reporter called on a raw run)."""
+    return run.verdict if run.verdict is not None else decide(run, GatePolicy(baseline=bool(run.baseline_fixed) or
+                                                                             any(f.baseline for _, f in run.findings())))
+
+
+__all__ = ["EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_TOOL_ERROR", "FAIL_ON_LEVELS", "GatePolicy", "Verdict", "counts_against", "decide",
+           "exit_code", "failing_findings", "verdict_of"]

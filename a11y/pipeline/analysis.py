@@ -1,0 +1,67 @@
+"""The Python half of auditing a page: our rules on its snapshot, merged with axe-core's results.
+
+It runs in a worker thread while the tab renders the next page. The engine imports it from its
+warm-up thread, not at the top: bs4, html5lib and the rules take about 0.2 s to import, which
+then overlaps the start of Playwright's driver instead of delaying it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..fingerprint import assign_fingerprints
+from ..model import PageResult
+from ..rules import RulesOutcome, examples_page, run_rules
+from ..settings import Settings
+from ..snapshot import Snapshot
+from .axe import AxeRule, applied_rules, findings_from_results
+from .merge import merge_findings
+from .render import Rendered
+from .sourcemap import SourceDocument, locate_page, parse_positioned
+
+MAX_RULES_HTML = 8_000_000  # characters of rendered HTML our Python rules will parse
+
+
+def warm_up() -> None:
+    """The first page's one-off Python work (parser and selector caches), done on the rules' own examples."""
+    try:
+        html = examples_page()
+        run_rules(Snapshot.from_html(html))
+        SourceDocument(html, parse_positioned(html)).locate("p")
+    except Exception:  # noqa: BLE001 - only a head start: the real pages still run every rule
+        pass
+
+
+def build_page_result(page: PageResult, rendered: Rendered, settings: Settings, catalog: dict[str, AxeRule]) -> PageResult:
+    """Merge axe's results with our rules' on the snapshot: sort, box, fingerprint them, and merge duplicates."""
+    page.title = rendered.title
+    page.final_url = rendered.final_url if rendered.final_url != rendered.url else None
+    page.warnings = rendered.warnings
+    page.screenshot = rendered.screenshot
+    snapshot = Snapshot.from_browser(rendered.snapshot)
+    if settings.keep_snapshots:
+        page.snapshot = snapshot
+    page.page_size = {"width": snapshot.size[0], "height": snapshot.size[1]}
+    findings = findings_from_results(rendered.axe_results, catalog)
+    for finding in findings:
+        # keys are JSON.stringify'd selectors from the page: build the same text
+        box = snapshot.target_boxes.get(json.dumps(finding.target, ensure_ascii=False)) if " |> " not in finding.target else None
+        if box and (box[2] or box[3]):
+            finding.box = {"x": box[0], "y": box[1], "width": box[2], "height": box[3]}
+    if len(snapshot.html) > MAX_RULES_HTML:
+        # html5lib is pure Python: a page this large would hold the run for minutes.
+        page.warnings.append(f"publishing rules skipped: the rendered page is {len(snapshot.html) / 1e6:.0f} MB "
+                             f"(limit {MAX_RULES_HTML / 1e6:.0f} MB); axe-core results only")
+        outcome = RulesOutcome([], {}, 0.0)
+    else:
+        outcome = run_rules(snapshot, settings.disabled_rules, settings.rule_options, settings.best_practice)
+    findings.extend(outcome.findings)
+    page.applied = {**applied_rules(rendered.axe_results), **outcome.applied}
+    page.findings = sorted(findings, key=lambda f: f.sort_key())
+    page.timings = {"load_s": rendered.load_s, "axe_s": rendered.axe_s, "rules_s": outcome.seconds}
+    assign_fingerprints(page)  # before the merge: a survivor keeps the fingerprint it had alone
+    page.findings = sorted(merge_findings(page.findings, snapshot), key=lambda f: f.sort_key())  # a survivor's impact may rise
+    if not settings.keep_snapshots:
+        snapshot.release()
+    locate_page(page)  # source lines, here in the worker thread while the browser renders the next page
+    return page

@@ -1,0 +1,264 @@
+"""The scheduler: pages in parallel over a pool of browser tabs, results in the order of the targets.
+
+Each tab renders a page, hands it to analysis (our rules, off the tab) and takes the next one.
+A page in flight when the browser or its renderer died goes back to the queue once, for a fresh
+tab. The state the tabs share is named here, on one object, rather than kept in closures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+
+from ..model import PageResult
+from ..settings import Settings
+from .axe import AxeRule, parse_rules, run_options
+from .browser import BrowserHost
+from .render import RENDERER_CRASHED, PageFailed, PageWorker, Rendered, audit_page, axe_rule_catalog, load_page, without_lone_surrogates
+from .targets import Target, redact_url
+
+GC_EVERY = 20  # pages between full garbage collections on long runs
+IDLE_POLL_S = 0.05  # how often an idle tab looks for a page that came back for a retry
+ProgressCallback = Callable[[PageResult, int, int], None]
+StopCheck = Callable[[], bool]
+RETRIED_WARNING = "audited on a second try, in a fresh tab: the browser or its renderer died during the first"
+
+
+@dataclass
+class Analysis:
+    """A rendered page waiting for our rules, off the tab that rendered it."""
+
+    page: PageResult
+    rendered: Rendered
+    catalog: dict[str, AxeRule]
+
+
+class RuleCatalog:
+    """axe-core's rule metadata, read once per run from the first tab that ran axe.
+
+    A blank page of its own (a context, a tab, an axe injection: about 0.6 s before the first
+    page could start) is only opened when no page got that far.
+    """
+
+    def __init__(self, host: BrowserHost) -> None:
+        self.host = host
+        self.rules: dict[str, AxeRule] | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self, worker: PageWorker | None = None) -> dict[str, AxeRule]:
+        async with self._lock:
+            if self.rules is None:
+                raw = None
+                if worker is not None:
+                    try:
+                        raw = await worker.rule_catalog()
+                    except (PageFailed, PlaywrightError):
+                        raw = None  # the page went away meanwhile
+                self.rules = parse_rules(raw if raw is not None else await axe_rule_catalog(await self.host.get()))
+            return self.rules
+
+
+class Scheduler:
+    """One run's pages over ``settings.concurrency`` tabs of ``host``'s browser."""
+
+    def __init__(self, host: BrowserHost, settings: Settings, catalog: RuleCatalog, progress: ProgressCallback | None = None,
+                 should_stop: StopCheck | None = None) -> None:
+        self.host = host
+        self.settings = settings
+        self.catalog = catalog
+        self.progress = progress
+        self.should_stop = should_stop or (lambda: False)
+        self.axe_options = run_options(settings.axe_tags(), settings.disabled_rules)
+        # More tabs than CPUs keep the CPUs busy while pages load and wait for the network, but
+        # axe-core runs beyond one per CPU only slow each other down (measured: -5% wall on 2 CPUs).
+        self.axe_gate = asyncio.Semaphore(max(1, settings.axe_at_once))
+        self.host_gates: dict[str, asyncio.Semaphore] = {}  # --max-per-host, one per remote host
+        self.targets: list[Target] = []
+        self.urls: dict[Target, str] = {}
+        self.queue: asyncio.Queue[int] = asyncio.Queue()  # indexes of targets still to render
+        self.results: list[PageResult | None] = []
+        self.retried: set[int] = set()  # pages sent back once after a browser or renderer death
+        self.in_flight = 0  # pages rendering, which may still fail and come back for a retry
+        self.done = 0
+
+    async def run(self, targets: list[Target], urls: dict[Target, str]) -> tuple[list[PageResult], bool]:
+        """Audit ``targets`` (local ones at their ``urls``); the pages done, and whether the run was interrupted."""
+        self.targets, self.urls = targets, urls
+        self.results = [None] * len(targets)
+        for index in range(len(targets)):
+            self.queue.put_nowait(index)
+        tabs = [asyncio.create_task(self._tab()) for _ in range(min(max(1, self.settings.concurrency), max(1, len(targets))))]
+        watcher = asyncio.create_task(self._watch(tabs))
+        await asyncio.gather(*tabs, return_exceptions=True)
+        watcher.cancel()
+        interrupted = self.should_stop() and any(r is None for r in self.results)
+        return [r for r in self.results if r is not None], bool(interrupted)
+
+    # -- one tab ------------------------------------------------------------------------------
+
+    async def _tab(self) -> None:
+        worker = PageWorker(self.host, self.settings)
+        analysing: asyncio.Task[None] | None = None  # the tab's previous page, analysed while it renders the next
+        try:
+            while not self.should_stop():
+                index = await self._next_index(worker)
+                if index is None:
+                    break
+                outcome = await self._render(worker, index)
+                if isinstance(outcome, PageResult):
+                    continue  # an error page, recorded or sent back for a retry
+                if analysing is not None:
+                    await analysing  # one page in analysis per tab bounds the memory held
+                analysing = asyncio.create_task(self._analyse_and_record(index, outcome))
+            await worker.discard()  # before the last analysis, which needs no tab
+            if analysing is not None:
+                await analysing
+        except asyncio.CancelledError:
+            if analysing is not None:
+                analysing.cancel()
+            raise
+        finally:
+            await worker.discard()
+
+    async def _next_index(self, worker: PageWorker) -> int | None:
+        """The next target to render; None once the queue is empty and no page can come back to it."""
+        while not self.should_stop():
+            try:
+                return self.queue.get_nowait()
+            except asyncio.QueueEmpty:
+                if self.in_flight == 0:
+                    return None
+                await worker.discard()  # nothing left for this tab: close it while the last pages finish
+                await asyncio.sleep(IDLE_POLL_S)
+        return None
+
+    async def _render(self, worker: PageWorker, index: int) -> PageResult | Analysis:
+        """Render one target; an error page is recorded here, or queued again once if the browser died under it."""
+        target = self.targets[index]
+        url = self.urls.get(target, "")
+        self.in_flight += 1
+        generation = self.host.generation
+        try:
+            async with self._host_gate(url) or nullcontext():
+                outcome = await render_target(worker, target, url, self.settings, self.axe_options, self.catalog, self.axe_gate)
+        finally:
+            self.in_flight -= 1
+        if isinstance(outcome, PageResult):
+            if outcome.status == "error" and index not in self.retried and (
+                    outcome.error == RENDERER_CRASHED or await self.host.died_since(generation)):
+                self.retried.add(index)  # the browser or the tab's renderer died under this page: once more, in a fresh tab
+                await worker.discard()
+                self.queue.put_nowait(index)
+            else:
+                self._record(index, outcome)
+        return outcome
+
+    def _host_gate(self, url: str) -> asyncio.Semaphore | None:
+        """--max-per-host: at most N pages of one remote host at once."""
+        host_name = urlsplit(url).netloc
+        if not self.settings.max_per_host or not host_name or host_name.startswith("127.0.0.1"):
+            return None
+        return self.host_gates.setdefault(host_name, asyncio.Semaphore(self.settings.max_per_host))
+
+    async def _analyse_and_record(self, index: int, analysis: Analysis) -> None:
+        self._record(index, await analyse(analysis, self.settings))
+
+    def _record(self, index: int, result: PageResult) -> None:
+        if index in self.retried and result.status == "ok":
+            result.warnings.append(RETRIED_WARNING)
+        redact(result)
+        self.results[index] = result
+        self.done += 1
+        if self.done % GC_EVERY == 0:
+            gc.collect()  # page trees and protocol payloads form cycles; free them in step
+        if self.progress:
+            self.progress(result, self.done, len(self.targets))
+
+    async def _watch(self, tabs: list[asyncio.Task[None]]) -> None:
+        """Cancel the tabs as soon as the run is asked to stop (Ctrl-C), not after their pages."""
+        while not all(t.done() for t in tabs):
+            if self.should_stop():
+                for task in tabs:
+                    task.cancel()
+                return
+            await asyncio.sleep(0.1)
+
+
+# -- one page ---------------------------------------------------------------------------------
+
+async def render_target(worker: PageWorker, target: Target, url: str, settings: Settings, axe_options: dict[str, Any],
+                        catalog: RuleCatalog, axe_gate: asyncio.Semaphore) -> PageResult | Analysis:
+    """Render one page: what our rules need, or an error page. Every failure is caught."""
+    if target.error:
+        return PageResult(source=target.source, url="", status="error", error=target.error, found_by=target.found_by.to_dict())
+    page = PageResult(source=target.source, url=redact_url(url), found_by=target.found_by.to_dict())
+    # The page's own timeout covers loading; the margin covers settling, axe and the snapshot.
+    budget = settings.timeout_s * 2 + settings.settle_ms / 1000 + 10
+    try:
+        rendered = await render_within(budget, worker, url, settings, axe_options, axe_gate)
+    except PageFailed as exc:
+        return failed(page, str(exc))
+    except asyncio.TimeoutError:
+        phase = worker.phase
+        await worker.discard()
+        return failed(page, f"gave up after {budget:g} s while {phase} (a script may be stuck, or the page is very large)")
+    except asyncio.CancelledError:
+        await asyncio.shield(worker.discard())
+        raise
+    except PlaywrightError as exc:
+        await worker.discard()
+        return failed(page, f"browser error: {str(exc).splitlines()[0][:160]}")
+    try:
+        return Analysis(page, rendered, await catalog.get(worker))  # read while axe is still loaded in this tab
+    except Exception as exc:  # noqa: BLE001 - the catalog's fallback page may fail too
+        return analysis_failed(page, exc)
+
+
+async def render_within(budget: float, worker: PageWorker, url: str, settings: Settings, axe_options: dict[str, Any],
+                        axe_gate: asyncio.Semaphore) -> Rendered:
+    """Load the page, then audit it once ``axe_gate`` lets it; ``budget`` bounds both, not the wait for the gate."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + budget
+    loaded = await asyncio.wait_for(load_page(worker, url, settings), timeout=deadline - loop.time())
+    queued = loop.time()
+    async with axe_gate:
+        deadline += loop.time() - queued
+        return await asyncio.wait_for(audit_page(worker, loaded, settings, axe_options), timeout=deadline - loop.time())
+
+
+async def analyse(analysis: Analysis, settings: Settings) -> PageResult:
+    """Our rules and the merge, in a thread; bad page data makes an error page, never an exception."""
+    from .analysis import build_page_result  # imported by warm_up() long before the first page gets here
+
+    try:
+        return await asyncio.to_thread(build_page_result, analysis.page, analysis.rendered, settings, analysis.catalog)
+    except Exception as exc:  # noqa: BLE001 - one page's bad data must not stop the run
+        return analysis_failed(analysis.page, exc)
+
+
+def redact(page: PageResult) -> None:
+    """No credentials of a target URL (``http://user:pw@host/``) in what the page reports, and
+    no lone surrogate from the page (a dialog's text, an error) in text that reports encode."""
+    page.url = redact_url(page.url)
+    page.final_url = redact_url(page.final_url) if page.final_url else page.final_url
+    page.error = without_lone_surrogates(redact_url(page.error)) if page.error else page.error
+    page.warnings = [without_lone_surrogates(redact_url(w)) for w in page.warnings]
+    page.title = without_lone_surrogates(page.title)
+
+
+def analysis_failed(page: PageResult, exc: Exception) -> PageResult:
+    return failed(page, f"could not analyse the rendered page ({type(exc).__name__}: {str(exc)[:120]})")
+
+
+def failed(page: PageResult, cause: str) -> PageResult:
+    page.status = "error"
+    page.error = cause
+    page.findings, page.applied = [], {}  # half-made findings of a page that failed are not results
+    return page

@@ -1,0 +1,234 @@
+"""``report.md``: a summary fit for a pull-request comment.
+
+Totals, the pages that could not be audited, the rules that fail most, the worst findings
+with their page and selector, and the WCAG criteria matrix. GitHub refuses comments over
+65,536 characters, so the report stays under :data:`SIZE_LIMIT`: when the full version is too
+long it drops the links (and the full criteria table) and then rows until it fits, and says how
+many findings it left out.
+
+Page data (titles, selectors, messages) is hostile Markdown: it goes into code spans or is
+escaped so it can neither break the tables, inject HTML or links, nor @-mention anyone.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..ci.gate import verdict_of
+from ..fingerprint import page_key
+from ..model import IMPACT_RANK, IMPACTS, Finding, PageResult, RunResult
+from ..pipeline.criteria import DISCLAIMER, STATUS_LABELS, criteria_for_run, level_of_standard, rule_criteria_of, status_counts
+from . import write_atomic
+
+SIZE_LIMIT = 60_000  # characters; GitHub's comment limit is 65,536
+MAX_FINDINGS = 50
+MAX_RULES = 15
+TEXT_LIMIT = 160
+# Backslash-escapable punctuation that means something to CommonMark/GFM inline or in tables.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&$])")
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|\b(www)(\.)")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+
+
+def collapse(text: str | None, limit: int = TEXT_LIMIT) -> str:
+    """One line, at most ``limit`` characters (cut with …)."""
+    flat = re.sub(r"\s+", " ", text or "").strip()
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def md_text(text: str | None, limit: int = TEXT_LIMIT) -> str:
+    """Plain text that renders as itself: no markup, no HTML, no autolinks, no mentions."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", collapse(text, limit))
+    escaped = _AUTOLINK.sub(lambda m: "\\:" if m.group(1) else f"{m.group(2)}\\.", escaped)
+    return _MENTION.sub("@\u2060", escaped)
+
+
+def md_code(text: str | None, limit: int = TEXT_LIMIT) -> str:
+    """An inline code span for a table cell: its fence outgrows any backtick run inside."""
+    flat = collapse(text, limit).replace("|", "\\|")
+    if not flat:
+        return ""
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+def md_link(text: str, url: str) -> str:
+    """A link only to our own http(s) documentation; else the escaped text."""
+    parts = urlsplit(url or "")
+    if parts.scheme != "https" or not parts.hostname or any(c in url for c in " ()<>\"'"):
+        return md_text(text)
+    return f"[{md_text(text)}]({url})"
+
+
+def _pages(count: int) -> str:
+    return f"{count} page" if count == 1 else f"{count} pages"
+
+
+def worst_findings(run: RunResult) -> list[tuple[PageResult, Finding]]:
+    """Violations first, then findings that need review; the highest impact first in each."""
+    open_findings = [(p, f) for p, f in run.findings() if f.status in ("violation", "needs-review")]
+    return sorted(open_findings, key=lambda pf: (pf[1].status != "violation", IMPACT_RANK.get(pf[1].impact, 9), pf[1].rule, page_key(pf[0]), pf[1].target))
+
+
+class MarkdownReporter:
+    name = "md"
+    filename = "report.md"
+
+    def render(self, run: RunResult) -> str:
+        """The fullest version that fits: with links; else link-free; else link-free with fewer rows."""
+        criteria = self._criteria_rows(run)  # once: every shrinking attempt below shows the same matrix
+        text = self._render(run, True, MAX_FINDINGS, criteria)
+        rows = MAX_FINDINGS
+        while len(text) > SIZE_LIMIT and rows >= 0:
+            text = self._render(run, False, rows, criteria)
+            rows = rows - 10 if rows > 10 else rows - 1
+        return text if len(text) <= SIZE_LIMIT else text[: SIZE_LIMIT - 2].rstrip() + "…\n"
+
+    def write(self, run: RunResult, out_dir: Path) -> Path:
+        return write_atomic(out_dir / self.filename, self.render(run))
+
+    def _render(self, run: RunResult, links: bool, max_rows: int, criteria: list[dict[str, Any]] | None) -> str:
+        parts = [self._totals(run), self._errors(run), self._baseline(run, max_rows), self._rules(run, links), self._findings(run, max_rows),
+                 self._criteria(run, criteria, links, full=links), self._footer(run)]
+        return "\n".join(part for part in parts if part).rstrip("\n") + "\n"
+
+    def _totals(self, run: RunResult) -> str:
+        s = run.summary()
+        verdict = verdict_of(run)
+        lines = ["## Accessibility report", "", f"**{md_text(verdict.headline, 300)}**", ""]
+        if run.interrupted:
+            lines += [f"The run was interrupted: {_pages(len(run.pages))} audited, {_pages(run.not_audited)} not audited.", ""]
+        lines += [
+            f"{s['violations']} violation{'s' if s['violations'] != 1 else ''} on {_pages(s['pages'])} · {s['needs_review']} need review · "
+            f"{s['waived']} waived or false positive · {s['errors']} page{'s' if s['errors'] != 1 else ''} could not be audited",
+            "",
+            "| Impact | Violations |",
+            "| --- | ---: |",
+        ]
+        lines += [f"| {impact} | {s['by_impact'].get(impact, 0)} |" for impact in IMPACTS]
+        return "\n".join(lines) + "\n"
+
+    def _errors(self, run: RunResult) -> str:
+        failed = [p for p in run.pages if p.status == "error"]
+        if not failed:
+            return ""
+        lines = ["### Pages that could not be audited", ""]
+        for page in failed[:20]:
+            lines.append(f"- {md_code(page_key(page), 120)}: {md_text(page.error, 200)}")
+        if len(failed) > 20:
+            lines.append(f"- … and {len(failed) - 20} more")
+        return "\n".join(lines) + "\n"
+
+    def _baseline(self, run: RunResult, max_rows: int) -> str:
+        """Against the baseline: how many are new, known and fixed, the new findings and the fixed entries first."""
+        deltas = verdict_of(run).baseline
+        if deltas is None:
+            return ""
+        lines = [f"### Baseline: {deltas['new']} new, {deltas['known']} known, {deltas['fixed']} fixed", ""]
+        new = [(p, f) for p, f in worst_findings(run) if f.baseline == "new"]
+        rows = max(0, min(max_rows, 20))
+        if new and rows:
+            lines += ["New:", "", "| Impact | Status | Rule | Page | Selector |", "| --- | --- | --- | --- | --- |"]
+            lines += [f"| {f.impact} | {f.status} | {md_code(f.rule, 60)} | {md_code(page_key(p), 80)} | {md_code(f.target, 100)} |"
+                      for p, f in new[:rows]]
+            lines.append("")
+        if run.baseline_fixed and rows:
+            lines += ["Fixed:", ""]
+            lines += [f"- {md_code(str(e.get('rule', '')), 60)} on {md_code(str(e.get('page', '')), 80)}: {md_code(str(e.get('target', '')), 100)}"
+                      for e in run.baseline_fixed[:rows]]
+            lines.append("")
+        return "\n".join(lines)
+
+    def _rules(self, run: RunResult, links: bool) -> str:
+        counts: dict[str, list[int]] = {}
+        pages: dict[str, set[str]] = {}
+        helps: dict[str, tuple[str, str]] = {}
+        for page, finding in run.findings():
+            if finding.status not in ("violation", "needs-review"):
+                continue
+            row = counts.setdefault(finding.rule, [0, 0])
+            row[0 if finding.status == "violation" else 1] += 1
+            pages.setdefault(finding.rule, set()).add(page_key(page))
+            helps.setdefault(finding.rule, (finding.help, finding.help_url))
+        if not counts:
+            return ""
+        ordered = sorted(counts, key=lambda r: (-counts[r][0], -counts[r][1], r))
+        lines = ["### Rules that fail most", "", "| Rule | What it checks | Violations | Needs review | Pages |", "| --- | --- | ---: | ---: | ---: |"]
+        for rule in ordered[:MAX_RULES]:
+            help_text, url = helps[rule]
+            name = md_link(rule, url) if links else md_code(rule)
+            lines.append(f"| {name} | {md_text(help_text, 100)} | {counts[rule][0]} | {counts[rule][1]} | {len(pages[rule])} |")
+        if len(ordered) > MAX_RULES:
+            lines.append(f"\n… and {len(ordered) - MAX_RULES} more rules.")
+        return "\n".join(lines) + "\n"
+
+    def _findings(self, run: RunResult, max_rows: int) -> str:
+        worst = worst_findings(run)
+        if not worst:
+            return ""
+        lines = ["### Worst findings", ""]
+        if max_rows > 0:
+            lines += ["| Impact | Status | Rule | Page | Selector | Message |", "| --- | --- | --- | --- | --- | --- |"]
+            for page, finding in worst[:max_rows]:
+                lines.append(f"| {finding.impact} | {finding.status} | {md_code(finding.rule, 60)} | {md_code(page_key(page), 80)} | "
+                             f"{md_code(finding.target, 100)} | {md_text(finding.message)} |")
+        left = len(worst) - min(max_rows, len(worst))
+        if left > 0:
+            lines.append(f"\n… and {left} more finding{'s' if left != 1 else ''}: see report.html for all of them.")
+        return "\n".join(lines) + "\n"
+
+    @staticmethod
+    def _criteria_rows(run: RunResult) -> list[dict[str, Any]] | None:
+        """The run's criteria rows; None when no page was audited."""
+        if not any(page.status == "ok" for page in run.pages):
+            return None
+        return criteria_for_run(run, rule_criteria_of(run), level_of_standard(str(run.tool.get("standard", ""))))
+
+    def _criteria(self, run: RunResult, rows: list[dict[str, Any]] | None, links: bool, full: bool) -> str:
+        """The criteria matrix: the criteria with findings, then every criterion in a collapsed table.
+
+        When the report must shrink, the full table goes with the links (report.html and
+        report.json keep it).
+        """
+        if rows is None:
+            return ""
+        level = level_of_standard(str(run.tool.get("standard", "")))
+        counts = ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in status_counts(rows).items())
+        lines = [f"### WCAG 2.2 Level {level} criteria", "", f"_{md_text(DISCLAIMER, 400)}_", "",
+                 f"{len(rows)} criteria on {_pages(sum(p.status == 'ok' for p in run.pages))}: {counts}.", ""]
+        flagged = [row for row in rows if row["status"] == "fails" or row["findings"]]
+        if flagged:
+            lines += [*self._criteria_table(flagged, links, check=False), ""]
+        if full:
+            lines += [f"<details><summary>All {len(rows)} criteria, with what a person must check</summary>", ""]
+            lines += [*self._criteria_table(rows, links, check=True), "", "</details>", ""]
+        else:
+            lines += ["Every criterion, with what a person must check, is in report.html and report.json.", ""]
+        return "\n".join(lines)
+
+    def _criteria_table(self, rows: list[dict[str, Any]], links: bool, check: bool) -> list[str]:
+        header = "| Criterion | Level | Status | Pages | Why |" + (" What a person must check |" if check else "")
+        lines = [header, "| --- | --- | --- | --- | --- |" + (" --- |" if check else "")]
+        for row in rows:
+            name = f"{row['id']} {row['name']}"
+            label = STATUS_LABELS[row["status"]]
+            pages = ", ".join(f"{STATUS_LABELS[s].lower()} {n}" for s, n in row["pages"].items())
+            cells = [md_link(name, row["url"]) if links else md_text(name), row["level"], f"**{label}**" if row["status"] == "fails" else label,
+                     md_text(pages), md_text(row["reason"], 300)]
+            if check:
+                cells.append("" if row["status"] == "not-applicable" else md_text(row["manual_check"], 300))
+            lines.append("| " + " | ".join(cells) + " |")
+        return lines
+
+    def _footer(self, run: RunResult) -> str:
+        tool = run.tool or {}
+        return (f"<sub>{md_text(str(tool.get('name', 'a11y')))} {md_text(str(tool.get('version', '')))}, axe-core "
+                f"{md_text(str(tool.get('axe', '')))}, standard {md_text(str(tool.get('standard', '')))}</sub>\n")
+
+
+REPORTER = MarkdownReporter()
