@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: audit test setup browser bench corpus fuzz lint clean
+.PHONY: audit test test-fast setup browser bench corpus fuzz lint clean
 
 # The sample pages hold the problems a11y finds, so their gate fails (exit 1) by design: that is
 # a finished audit, not a broken set-up. Any other failure (exit 2: no browser, a page that could
@@ -18,6 +18,9 @@ audit: setup ## audit pages/ and write reports/
 
 test: setup ## run the whole test suite in a real Chromium
 	$(PY) -m pytest
+
+test-fast: $(STAMP) ## the browser-free tests only (pure logic: rules, config, gate, merge, reports), under a minute
+	$(PY) -m pytest -m "not browser"
 
 setup: $(STAMP) browser
 

@@ -63,9 +63,9 @@ def settings_from(values: dict[str, Any], screenshots: bool) -> Settings:
 
 # -- a run ------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(frozen=True)
 class Run(RunResult):
-    """A run's result (the ``report.json`` data) that can write its reports and gate itself."""
+    """A finished run (the ``report.json`` data), immutable, that can write its reports and gate itself."""
 
     policy: GatePolicy = field(default_factory=GatePolicy)  # from the options and config: what ``gate()`` uses
     formats: tuple[str, ...] = DEFAULT_FORMATS
@@ -75,10 +75,9 @@ class Run(RunResult):
     def of(cls, result: RunResult, values: dict[str, Any] | None = None, finishing: Finishing | None = None) -> Run:
         values = values or {}
         policy = finishing.policy if finishing is not None else Finishing.load(values).policy
-        run = cls(**{f.name: getattr(result, f.name) for f in dataclasses.fields(RunResult)}, policy=policy,
-                  formats=tuple(values.get("formats", DEFAULT_FORMATS)), out=values.get("out", "reports"))
-        run.settings = {"standard": values.get("standard", DEFAULT_STANDARD), "acr": {}, **run.settings}
-        return run
+        fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(RunResult)}
+        fields["settings"] = {"standard": values.get("standard", DEFAULT_STANDARD), "acr": values.get("acr", {}), **result.settings}
+        return cls(**fields, policy=policy, formats=tuple(values.get("formats", DEFAULT_FORMATS)), out=values.get("out", "reports"))
 
     def write(self, out_dir: str | Path | None = None, formats: Iterable[str] | None = None) -> list[Path]:
         """Write the reports into ``out_dir`` (replacing an earlier run's); returns the files' paths."""
@@ -176,8 +175,7 @@ def _async_page(page: Any) -> Any:
 
 
 def _finish_checked(checked: Any, values: dict[str, Any], where: str) -> Any:
-    Finishing.load(values, where).run(RunResult(pages=[checked.page], tool={}, started=""))
-    return checked
+    return dataclasses.replace(checked, page=Finishing.load(values, where).page(checked.page))
 
 
 def merged_run(checked: Sequence[Any], values: dict[str, Any]) -> Run:

@@ -8,7 +8,7 @@ import shutil
 import signal
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -269,7 +269,7 @@ def _run_with_progress(targets: list[Any], settings: Settings, quiet: bool, fini
     from .pipeline.engine import audit as run_audit
 
     def show(page: PageResult) -> None:
-        finishing.page(page)  # so the line shows what the totals and the gate will count
+        page = finishing.page(page)  # so the line shows what the totals and the gate will count
         if page.status == "error":
             err.print(page_line(page))
         elif not quiet:
@@ -418,7 +418,7 @@ def audit(ctx: click.Context, **params: Any) -> None:
         out.print("no targeted page changed: nothing to audit")
         sys.exit(0)
     run = run_with_progress(targets, build_settings(inv, screenshots="html" in formats), inv.quiet, finishing)
-    run.settings = {"standard": inv.standard, "acr": params.get("acr", {})}
+    run = replace(run, settings={"standard": inv.standard, "acr": params.get("acr", {})})
     verdict = run.verdict
     assert verdict is not None  # finishing.run set it
     write_reports(run, formats, Path(inv.out_dir), inv.quiet)
@@ -474,8 +474,8 @@ def acr(ctx: click.Context, product: str, product_version: str, author_email: st
     inv = merge_config(ctx, params)
     finishing = preflight(inv, Path(inv.out_dir), report_names(("openacr",)))
     run = run_with_progress(select_targets(inv), build_settings(inv, screenshots=False), inv.quiet, finishing)
-    run.settings = {"standard": inv.standard, "acr": {"product": product, "version": product_version, "author_email": author_email,
-                                                      "author_name": author_name, "vendor": vendor, "catalog": catalog}}
+    run = replace(run, settings={"standard": inv.standard, "acr": {"product": product, "version": product_version, "author_email": author_email,
+                                                                 "author_name": author_name, "vendor": vendor, "catalog": catalog}})
     [path] = write_reports(run, ("openacr",), Path(inv.out_dir), quiet=True, replace_set=False)  # beside an audit's reports
     out.print(f"wrote {shown(str(path))} (a draft: a person must review every criterion marked not-evaluated)")
     sys.exit(pages_exit_code(run))

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from .model import PageResult
@@ -50,13 +51,16 @@ def page_key(page: PageResult) -> str:
     return f"{parts.scheme}://{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
-def assign_fingerprints(page: PageResult) -> None:
-    """Set each finding's fingerprint; identical elements are told apart by their order."""
+def fingerprinted(page: PageResult) -> PageResult:
+    """The page with each finding's fingerprint set; identical elements are told apart by their order."""
     seen: Counter[tuple[str, str, str]] = Counter()
     key = page_key(page)
+    findings = []
     for finding in page.findings:
         identity = (finding.rule, normalise_target(finding.target), normalise_html(finding.html))
         occurrence = seen[identity]
         seen[identity] += 1
         payload = json.dumps([key, *identity, occurrence], ensure_ascii=False)
-        finding.fingerprint = hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()[:20]  # page text may hold any code point
+        digest = hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()[:20]  # page text may hold any code point
+        findings.append(replace(finding, fingerprint=digest))
+    return page.with_findings(findings)

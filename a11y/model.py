@@ -7,7 +7,8 @@ the pytest plugin to come and a distributed runner all see the same contract
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .text import plain
@@ -25,9 +26,14 @@ Status = Literal["passed", "failed", "error", "interrupted"]
 HEADLINES: dict[str, str] = {"passed": "✅ passed", "failed": "❌ failed", "error": "⚠️ could not audit", "interrupted": "⚠️ interrupted"}
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem on one element, from axe-core or from one of our rules."""
+    """One problem on one element, from axe-core or from one of our rules.
+
+    Immutable: each stage that adds to a finding (fingerprint, merge, source line, review,
+    baseline) makes a new one with ``dataclasses.replace``, so no later stage changes what an
+    earlier one, or a report, already holds.
+    """
 
     rule: str
     engine: Literal["axe", "a11y"]
@@ -113,17 +119,26 @@ class Finding:
         }
 
 
-@dataclass
+def _freeze(item: Any, *names: str) -> None:
+    """Store the named sequences of a frozen dataclass as tuples, whatever the caller passed."""
+    for name in names:
+        object.__setattr__(item, name, tuple(getattr(item, name)))
+
+
+@dataclass(frozen=True)
 class PageResult:
-    """What auditing one target produced; ``status`` is ``error`` when it could not be audited."""
+    """What auditing one target produced; ``status`` is ``error`` when it could not be audited.
+
+    Immutable, as its findings are: the pipeline makes a new one at each stage (``dataclasses.replace``).
+    """
 
     source: str | None
     url: str
     title: str = ""
     status: Literal["ok", "error"] = "ok"
     error: str | None = None
-    findings: list[Finding] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    findings: tuple[Finding, ...] = ()
+    warnings: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=lambda: {"load_s": 0.0, "axe_s": 0.0, "rules_s": 0.0})
     final_url: str | None = None
     # Rules that found something to test on the page, with how many elements: JUnit and the
@@ -135,6 +150,12 @@ class PageResult:
     snapshot: Any = field(default=None, repr=False)  # a11y.snapshot.Snapshot when kept
     # How the page was found (a11y.pipeline.targets.FoundBy.to_dict): target, sitemap, feed or crawl.
     found_by: dict[str, Any] = field(default_factory=lambda: {"kind": "target"})
+
+    def __post_init__(self) -> None:
+        _freeze(self, "findings", "warnings")
+
+    def with_findings(self, findings: Iterable[Finding]) -> PageResult:
+        return replace(self, findings=tuple(findings))
 
     @property
     def key(self) -> str:
@@ -192,11 +213,11 @@ class PageResult:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class RunResult:
-    """The outcome of one audit run over many pages."""
+    """The outcome of one audit run over many pages. Immutable: finishing it makes a new one."""
 
-    pages: list[PageResult]
+    pages: tuple[PageResult, ...]
     tool: dict[str, Any]
     started: str
     duration_s: float = 0.0
@@ -212,6 +233,9 @@ class RunResult:
     planned: int | None = None
     # The gate's decision, set by a11y.ci.finish.finish(); every report reads it (a11y.ci.gate.Verdict).
     verdict: Verdict | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        _freeze(self, "pages")
 
     @property
     def not_audited(self) -> int:

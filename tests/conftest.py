@@ -17,6 +17,32 @@ PAGES = ROOT / "pages"
 SHARED = ROOT.parent / "shared"
 
 FAST = Settings(settle_ms=300, timeout_s=20, concurrency=max(2, (os.cpu_count() or 2) * 2))
+# Fixtures that start a browser (or the CLI, which does): a test using one is a browser test.
+BROWSER_FIXTURES = {"fixture_run", "pages_run", "run_cli", "browser", "page", "launch", "api_run", "context"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def browser_only_when_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pytest -m "not browser"`` is the browser-free suite (pure logic, under a minute): a test
+    not marked ``browser`` that starts a Chromium fails, so the split stays true."""
+    if request.node.get_closest_marker("browser") is not None:
+        return
+    from playwright import async_api, sync_api
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError(f"{request.node.nodeid} starts a browser: mark it @pytest.mark.browser")
+
+    async def refuse_async(*args: object, **kwargs: object) -> None:
+        refuse(*args, **kwargs)
+
+    monkeypatch.setattr(async_api.BrowserType, "launch", refuse_async)
+    monkeypatch.setattr(sync_api.BrowserType, "launch", refuse)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,8 @@ ARTICLE = """<!doctype html><html lang="en"><head><title>Harbour</title></head><
 
 
 def finding(rule: str = "image-alt", impact: str = "critical", outcome: str = "violation", **extra) -> Finding:
-    return Finding(rule=rule, engine="axe", outcome=outcome, impact=impact, target="#hero > img", html="<img>", message="no alt", **extra)
+    return Finding(**{"rule": rule, "engine": "axe", "outcome": outcome, "impact": impact, "target": "#hero > img", "html": "<img>",
+                      "message": "no alt", **extra})
 
 
 def comparable(page: PageResult) -> list[tuple[str, str, str, str, str]]:
@@ -203,6 +205,36 @@ def test_check_async_audits_an_async_page(launch: dict[str, Any]) -> None:
         assert pool.submit(asyncio.run, main()).result() == (["image-alt"], [])
 
 
+STUCK = """<!doctype html><html lang="en"><head><title>Stuck</title></head><body><main><p>Loading…</p></main>
+<script>setTimeout(() => { for (;;) {} }, 50)</script></body></html>"""  # after load, the page's main thread never yields
+
+
+def test_check_gives_up_on_a_page_that_never_yields(browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(STUCK)
+    with pytest.raises(CheckFailed, match=r"a11y\.check\(about:blank\): gave up after 2 s while running axe-core"):
+        a11y.check(page, timeout=2)
+    context.close()
+
+
+def test_check_async_gives_up_on_a_page_that_never_yields(launch: dict[str, Any]) -> None:
+    from playwright.async_api import async_playwright
+
+    async def main() -> str:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(**launch)
+            page = await browser.new_page()
+            await page.set_content(STUCK)
+            with pytest.raises(CheckFailed) as failed:
+                await a11y.check_async(page, timeout=2)
+            await browser.close()
+            return str(failed.value)
+
+    with ThreadPoolExecutor(1) as pool:
+        assert "gave up after 2 s" in pool.submit(asyncio.run, main()).result()
+
+
 # -- without a browser --------------------------------------------------------------------------
 
 def run_of(*findings: Finding, status: str = "ok") -> Run:
@@ -223,8 +255,7 @@ def test_gate_matches_the_cli_exit_codes(findings: tuple[Finding, ...], fail_on:
 
 
 def test_gate_defaults_come_from_the_options() -> None:
-    run = run_of(finding(impact="moderate"), finding(impact="moderate"))
-    run.policy = GatePolicy(fail_on="moderate", max_violations=1)
+    run = replace(run_of(finding(impact="moderate"), finding(impact="moderate")), policy=GatePolicy(fail_on="moderate", max_violations=1))
     assert str(run.gate()) == "gate: failed (2 violations at or above moderate, 1 allowed)"
     assert run.gate(max_violations=2).passed
     with pytest.raises(ConfigError, match="fail_on must be one of"):
@@ -232,9 +263,9 @@ def test_gate_defaults_come_from_the_options() -> None:
 
 
 def test_assert_clean_lists_failing_findings_escaped() -> None:
-    page = run_of(finding(suggestion="Add alt=\"Boat\"", source_location={"line": 7, "column": 1}),
-                  finding(rule="region", impact="moderate")).pages[0]
-    page.findings[0].target = "img.\x1b[31mred"  # hostile page text must not reach the terminal raw
+    # hostile page text must not reach the terminal raw
+    hostile = finding(suggestion="Add alt=\"Boat\"", source_location={"line": 7, "column": 1}, target="img.\x1b[31mred")
+    page = run_of(hostile, finding(rule="region", impact="moderate")).pages[0]
     with pytest.raises(AssertionError) as raised:
         page.assert_clean()
     assert str(raised.value).splitlines() == [

@@ -91,6 +91,7 @@ async def _launched_browser_facts() -> tuple[list[str], list[str], dict[str, str
             await browser.close()
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads the browser's command line from /proc")
 def test_running_browser_gets_playwright_features_and_ours():
     switches, target_types, command_lines = asyncio.run(_launched_browser_facts())
@@ -108,6 +109,7 @@ def test_running_browser_gets_playwright_features_and_ours():
         assert "--max-old-space-size=1024" in flags and set(AUDIT_JS_FLAGS) <= set(flags), command_line
 
 
+@pytest.mark.browser
 def test_rule_criteria_without_any_audited_page(tmp_path: Path):
     """The axe rule catalog normally comes from the first audited page; with none it is read apart."""
     run = audit([str(tmp_path / "missing.html")], Settings(settle_ms=0, timeout_s=10))
@@ -147,6 +149,7 @@ async def _worlds_after_preload(pages: list[str]) -> list[tuple[str, str, int]]:
     return seen
 
 
+@pytest.mark.browser
 def test_a_tab_holds_axe_for_every_new_page_in_a11ys_world_only(tmp_path: Path):
     """axe-core's 570 KB is sent once per tab: Chromium evaluates it in each new document's a11y
     world. Were that to stop, every page would silently pay to have it sent again."""

@@ -19,6 +19,7 @@ BUSY = STORY.replace("</main>", "</main><script>setInterval(() => fetch('busy.tx
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
 
+@pytest.mark.browser  # the audit runs in a subprocess
 def test_a_closed_stdout_does_not_stop_the_audit(tmp_path: Path) -> None:
     (tmp_path / "story.html").write_text(STORY)
     child = subprocess.Popen([sys.executable, "-m", "a11y", "audit", "story.html", "--settle-ms", "0"], cwd=tmp_path,

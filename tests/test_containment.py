@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from a11y.pipeline.server import PageServer
 
 from .helpers import http_status
@@ -103,6 +105,7 @@ def _own_site(third: str):
     return {"/story": page, "/redir": redirect}, seen
 
 
+@pytest.mark.browser
 def test_headers_and_cookies_go_only_to_the_pages_own_origin() -> None:
     from a11y.pipeline.engine import audit
     from a11y.settings import Settings
@@ -125,6 +128,7 @@ def test_headers_and_cookies_go_only_to_the_pages_own_origin() -> None:
     assert page.title == "cookie hidden"  # page scripts cannot read the cookie
 
 
+@pytest.mark.browser
 def test_block_external_lets_nothing_out_by_any_channel() -> None:
     from a11y.pipeline.engine import audit
     from a11y.settings import Settings

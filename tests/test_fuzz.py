@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from a11y.fingerprint import assign_fingerprints
+from a11y.fingerprint import fingerprinted
 from a11y.model import PageResult
 from a11y.rules import run_rules
 from a11y.snapshot import ElementFacts, Snapshot
@@ -76,8 +76,7 @@ def _check(html: str, hidden: set[int]) -> None:
     crashed = [f.message for f in outcome.findings if f.outcome == "error"]
     assert not crashed, crashed
     page = PageResult(source="fuzz.html", url="http://127.0.0.1/fuzz.html", findings=outcome.findings)
-    assign_fingerprints(page)
-    json.dumps(page.to_dict())
+    json.dumps(fingerprinted(page).to_dict())
 
 
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
@@ -111,8 +110,7 @@ def test_step_summary_is_cut_to_githubs_limit_and_never_raises(tmp_path: Path, m
 
 @pytest.mark.browser
 def test_annotations_for_a_real_run_point_at_source_lines(pages_run: RunResult) -> None:
-    run = copy.deepcopy(pages_run)
-    locate_findings(run)
+    run = locate_findings(pages_run)
     lines = annotations(run)
     seed = PAGES / "defense-algeria-article.html"
     expected = next(n for n, text in enumerate(seed.read_text(encoding="utf-8").splitlines(), start=1) if "<h4>Related Stories</h4>" in text)

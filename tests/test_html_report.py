@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -76,11 +77,9 @@ def make_run(pages: int = 2, findings_per_page: int = 3, screenshot: bytes | Non
 def hostile_run() -> RunResult:
     run = make_run(1, 1)
     page = run.pages[0]
-    page.title = EVIL
-    page.url = "javascript:alert(4)"
-    finding = page.findings[0]
-    finding.message, finding.html, finding.target, finding.suggestion = EVIL, EVIL, EVIL, f'alt="{EVIL}"'
-    return run
+    finding = replace(page.findings[0], message=EVIL, html=EVIL, target=EVIL, suggestion=f'alt="{EVIL}"')
+    page = replace(page, title=EVIL, url="javascript:alert(4)", findings=[finding, *page.findings[1:]])
+    return replace(run, pages=[page, *run.pages[1:]])
 
 
 # --- pure logic --------------------------------------------------------------------------------
@@ -129,7 +128,7 @@ def test_view_carries_rule_docs_and_criteria_links() -> None:
 
 def test_view_carries_the_criteria_matrix() -> None:
     run = make_run(2, 3)
-    run.pages.append(PageResult(source="pages/broken.html", url="", status="error", error="gone"))
+    run = replace(run, pages=[*run.pages, PageResult(source="pages/broken.html", url="", status="error", error="gone")])
     matrix = build_view(run)["criteria"]
     assert matrix["level"] == "AA" and "cannot prove conformance" in matrix["note"]
     rows = {row["id"]: row for row in matrix["rows"]}
@@ -455,8 +454,7 @@ def test_review_round_trip(report_html: Path, open_report: Callable[..., Watched
     decisions = load_review(review_file)
     assert decisions[review_fp]["decision"] == "fail"
     rerun = audit_in_thread([str(PAGES / "wordpress-news-story.html")], SHOTS)
-    apply_review(rerun, decisions)
-    fresh = REPORTER.write(rerun, tmp_path / "again")
+    fresh = REPORTER.write(apply_review(rerun, decisions), tmp_path / "again")
     tab = open_report()
     page = tab.open(fresh)
     again = page.locator(f"li.finding[data-fingerprint='{violation_fp}']")

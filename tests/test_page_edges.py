@@ -82,7 +82,7 @@ def test_an_error_page_carries_no_findings() -> None:
     finding = Finding(rule="image-alt", engine="axe", outcome="violation", impact="critical", target="img", html="<img>", message="m")
     failed = analysis_failed(PageResult(source="p.html", url="u", findings=[finding], applied={"image-alt": 1}), ValueError("bad"))
     run = RunResult(pages=[failed], tool={}, started="")
-    assert failed.status == "error" and failed.findings == [] and failed.applied == {}
+    assert failed.status == "error" and failed.findings == () and failed.applied == {}
     assert run.summary()["violations"] == 0 and run.summary()["errors"] == 1
 
 
@@ -107,6 +107,7 @@ def test_same_document_url_changes_are_no_navigation_away(tmp_path: Path) -> Non
     assert leaves.status == "error" and "navigated away" in leaves.error, leaves.error
 
 
+@pytest.mark.browser
 def test_a_renderer_killed_from_outside_is_noticed_and_its_page_retried() -> None:
     """The OOM killer's way: SIGKILL to this run's renderer processes, found by pid under its browser."""
     import os

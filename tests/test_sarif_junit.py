@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -72,9 +72,7 @@ def hand_built_run(root: Path) -> RunResult:
 
 @pytest.fixture
 def built(tmp_path: Path) -> tuple[RunResult, Path]:
-    run = hand_built_run(tmp_path)
-    locate_findings(run, cwd=tmp_path)
-    return run, tmp_path
+    return locate_findings(hand_built_run(tmp_path), cwd=tmp_path), tmp_path
 
 
 def results_by_rule(log: dict) -> dict[str, dict]:
@@ -177,7 +175,7 @@ def test_sarif_notifications_for_broken_pages_and_crashed_rules(built) -> None:
 def test_sarif_paths_outside_the_root_are_file_uris(built, tmp_path_factory: pytest.TempPathFactory) -> None:
     run, _root = built
     other_root = tmp_path_factory.mktemp("elsewhere")
-    run.pages[0].source = str(_root / "site" / "story.html")
+    run = replace(run, pages=[replace(run.pages[0], source=str(_root / "site" / "story.html")), *run.pages[1:]])
     physical = results_by_rule(sarif_log(run, other_root))["image-alt"]["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"] == {"uri": (_root / "site" / "story.html").resolve().as_uri()}
 
@@ -246,9 +244,7 @@ def test_junit_escapes_and_strips_what_xml_forbids(built) -> None:
 # -- a real run of pages/ ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def real_run(pages_run: RunResult) -> RunResult:
-    run = copy.deepcopy(pages_run)  # the session's run is shared: locate on a copy
-    locate_findings(run)
-    return run
+    return locate_findings(pages_run)  # a new run: the session's, shared, is immutable
 
 
 def _seed_uri() -> str:

@@ -11,12 +11,13 @@ generated class names, so a pull request's unrelated changes do not turn old fin
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..files import read_schema_json, write_atomic
 from ..fingerprint import page_key
-from ..model import PageResult, RunResult
+from ..model import Finding, PageResult, RunResult
 
 BASELINE_SCHEMA = "a11y-baseline/1"
 
@@ -46,20 +47,23 @@ def load_baseline(path: Path) -> list[dict[str, Any]]:
     return data["entries"]
 
 
-def apply_baseline(run: RunResult, entries: list[dict[str, Any]]) -> None:
-    """Mark findings ``new`` or ``known``; entries of audited pages whose finding is gone are ``fixed``."""
+def apply_baseline(run: RunResult, entries: list[dict[str, Any]]) -> RunResult:
+    """The run with findings marked ``new`` or ``known``; entries of audited pages whose finding is gone are ``fixed``."""
     known = {e["fingerprint"] for e in entries}
-    for page in run.pages:
-        mark_page(page, known)
-    run.baseline_fixed = fixed_entries(run, entries)
+    marked = replace(run, pages=[mark_page(page, known) for page in run.pages])
+    return replace(marked, baseline_fixed=fixed_entries(marked, entries))
 
 
-def mark_page(page: PageResult, known: set[str]) -> None:
-    """One page's findings ``new`` or ``known``: a merged finding is known when any finding it absorbed was."""
-    for finding in page.findings:
-        if finding.outcome in ("violation", "needs-review"):
-            was_known = finding.fingerprint in known or any(fp in known for fp in finding.also_fingerprints)
-            finding.baseline = "known" if was_known else "new"
+def mark_page(page: PageResult, known: set[str]) -> PageResult:
+    """One page with its findings ``new`` or ``known``: a merged finding is known when any finding it absorbed was."""
+    return page.with_findings(_marked(finding, known) for finding in page.findings)
+
+
+def _marked(finding: Finding, known: set[str]) -> Finding:
+    if finding.outcome not in ("violation", "needs-review"):
+        return finding
+    was_known = finding.fingerprint in known or any(fp in known for fp in finding.also_fingerprints)
+    return replace(finding, baseline="known" if was_known else "new")
 
 
 def fixed_entries(run: RunResult, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """Finish a run once: config ignores, review decisions, the baseline, then the gate's verdict.
 
 The engine's pages already carry merged, fingerprinted findings with source lines
-(a11y/analysis.py). What is left depends on the user's files, not the page: :class:`Finishing`
+(a11y/pipeline/analysis.py). What is left depends on the user's files, not the page: :class:`Finishing`
 holds those files, read and checked *before* the audit starts (a bad file is a one-line error
 before any browser starts), applies them to each page as it arrives (so the console's per-page
 lines show the finished counts) and to the run at the end (baseline entries now fixed, stale
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..model import PageResult, RunResult
+from ..model import Finding, PageResult, RunResult
 from .baseline import BaselineError, fixed_entries, load_baseline, mark_page
 from .config import ConfigError, Ignore, selector_matches
 from .gate import GatePolicy, Verdict, decide
@@ -57,35 +57,34 @@ class Finishing:
         return cls(policy, ignores, ignores_from, review, baseline)
 
     def page(self, page: PageResult) -> PageResult:
-        """Ignores, decisions and baseline state on one page's findings (idempotent)."""
-        for finding in page.findings:
-            # an ignore of a rule (and element) merged into this finding still applies to it
-            rules, targets = (finding.rule, *finding.also), (finding.target, *finding.also_targets)
-            ignore = next((i for i in self.ignores if i.rule in rules and any(selector_matches(i.selector, t) for t in targets)
-                           and (i.page is None or i.page == page.key)), None)
-            if ignore is not None:
-                finding.review = {"decision": "accepted", "note": f"ignored by config: {ignore.reason}"}
+        """The page with ignores, decisions and baseline state on its findings (idempotent)."""
+        page = page.with_findings(self._ignored(finding, page) for finding in page.findings)
         if self.review is not None:
-            review_page(page, self.review)
+            page = review_page(page, self.review)
         if self.baseline is not None:
-            mark_page(page, {e["fingerprint"] for e in self.baseline})
+            page = mark_page(page, {e["fingerprint"] for e in self.baseline})
         return page
 
+    def _ignored(self, finding: Finding, page: PageResult) -> Finding:
+        # an ignore of a rule (and element) merged into this finding still applies to it
+        rules, targets = (finding.rule, *finding.also), (finding.target, *finding.also_targets)
+        ignore = next((i for i in self.ignores if i.rule in rules and any(selector_matches(i.selector, t) for t in targets)
+                       and (i.page is None or i.page == page.key)), None)
+        if ignore is None:
+            return finding
+        return replace(finding, review={"decision": "accepted", "note": f"ignored by config: {ignore.reason}"})
+
     def run(self, run: RunResult) -> RunResult:
-        """Every page finished, the run-level lists filled in, and the one verdict set on the run."""
-        for page in run.pages:
-            self.page(page)
+        """The finished run: every page finished, the run-level lists filled in, and the one verdict."""
+        finished = replace(run, pages=[self.page(page) for page in run.pages])
         if self.review is not None:
-            run.stale_reviews = stale_reviews(run, self.review)
+            finished = replace(finished, stale_reviews=stale_reviews(finished, self.review))
         if self.baseline is not None:
-            run.baseline_fixed = fixed_entries(run, self.baseline)
-        run.verdict = decide(run, self.policy)
-        return run
+            finished = replace(finished, baseline_fixed=fixed_entries(finished, self.baseline))
+        return replace(finished, verdict=decide(finished, self.policy))
 
     def verdict(self, run: RunResult, **changes: Any) -> Verdict:
         """The verdict under this policy with ``changes`` (e.g. another ``fail_on``), for ``Run.gate()``."""
-        from dataclasses import replace
-
         return decide(run, replace(self.policy, **changes))
 
 

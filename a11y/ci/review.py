@@ -12,11 +12,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..files import read_schema_json
-from ..model import PageResult, RunResult
+from ..model import Finding, PageResult, RunResult
 
 REVIEW_SCHEMA = "a11y-review/1"
 DECISIONS = ("confirmed", "false-positive", "accepted", "pass", "fail")
@@ -36,23 +37,26 @@ def load_review(path: Path) -> dict[str, dict[str, str]]:
     return decisions
 
 
-def apply_review(run: RunResult, decisions: dict[str, dict[str, Any]]) -> None:
-    """Attach decisions to findings by fingerprint; list the decisions whose finding is gone."""
-    for page in run.pages:
-        review_page(page, decisions)
-    run.stale_reviews = stale_reviews(run, decisions)
+def apply_review(run: RunResult, decisions: dict[str, dict[str, Any]]) -> RunResult:
+    """The run with decisions attached to findings by fingerprint, and the decisions whose finding is gone."""
+    reviewed = replace(run, pages=[review_page(page, decisions) for page in run.pages])
+    return replace(reviewed, stale_reviews=stale_reviews(reviewed, decisions))
 
 
-def review_page(page: PageResult, decisions: dict[str, dict[str, Any]]) -> None:
-    """One page's decisions, by fingerprint (or the fingerprint of a finding merged into it)."""
-    for finding in page.findings:
-        entry = next((decisions[fp] for fp in (finding.fingerprint, *finding.also_fingerprints) if fp in decisions), None)
-        if entry is None:
-            continue
-        if entry["decision"] in ("pass", "fail") and finding.outcome != "needs-review":
-            continue  # pass/fail only decide needs-review findings
-        finding.review = {k: entry[k] for k in ("decision", "note", "date") if entry.get(k)}
-        finding.review.setdefault("note", "")
+def review_page(page: PageResult, decisions: dict[str, dict[str, Any]]) -> PageResult:
+    """One page with its decisions, by fingerprint (or the fingerprint of a finding merged into it)."""
+    return page.with_findings(_reviewed(finding, decisions) for finding in page.findings)
+
+
+def _reviewed(finding: Finding, decisions: dict[str, dict[str, Any]]) -> Finding:
+    entry = next((decisions[fp] for fp in (finding.fingerprint, *finding.also_fingerprints) if fp in decisions), None)
+    if entry is None:
+        return finding
+    if entry["decision"] in ("pass", "fail") and finding.outcome != "needs-review":
+        return finding  # pass/fail only decide needs-review findings
+    review = {k: entry[k] for k in ("decision", "note", "date") if entry.get(k)}
+    review.setdefault("note", "")
+    return replace(finding, review=review)
 
 
 def stale_reviews(run: RunResult, decisions: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -8,9 +8,10 @@ then overlaps the start of Playwright's driver instead of delaying it.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
-from ..fingerprint import assign_fingerprints
-from ..model import PageResult
+from ..fingerprint import fingerprinted
+from ..model import Finding, PageResult
 from ..rules import RulesOutcome, examples_page, run_rules
 from ..settings import Settings
 from ..snapshot import Snapshot
@@ -34,34 +35,37 @@ def warm_up() -> None:
 
 def build_page_result(page: PageResult, rendered: Rendered, settings: Settings, catalog: dict[str, AxeRule]) -> PageResult:
     """Merge axe's results with our rules' on the snapshot: sort, box, fingerprint them, and merge duplicates."""
-    page.title = rendered.title
-    page.final_url = rendered.final_url if rendered.final_url != rendered.url else None
-    page.warnings = rendered.warnings
-    page.screenshot = rendered.screenshot
     snapshot = Snapshot.from_browser(rendered.snapshot)
-    if settings.keep_snapshots:
-        page.snapshot = snapshot
-    page.page_size = {"width": snapshot.size[0], "height": snapshot.size[1]}
-    findings = findings_from_results(rendered.axe_results, catalog)
-    for finding in findings:
-        # keys are JSON.stringify'd selectors from the page: build the same text
-        box = snapshot.target_boxes.get(json.dumps(finding.target, ensure_ascii=False)) if " |> " not in finding.target else None
-        if box and (box[2] or box[3]):
-            finding.box = {"x": box[0], "y": box[1], "width": box[2], "height": box[3]}
+    warnings = list(rendered.warnings)
+    findings = [_with_box(f, snapshot) for f in findings_from_results(rendered.axe_results, catalog)]
     if len(snapshot.html) > MAX_RULES_HTML:
         # html5lib is pure Python: a page this large would hold the run for minutes.
-        page.warnings.append(f"publishing rules skipped: the rendered page is {len(snapshot.html) / 1e6:.0f} MB "
-                             f"(limit {MAX_RULES_HTML / 1e6:.0f} MB); axe-core results only")
+        warnings.append(f"publishing rules skipped: the rendered page is {len(snapshot.html) / 1e6:.0f} MB "
+                        f"(limit {MAX_RULES_HTML / 1e6:.0f} MB); axe-core results only")
         outcome = RulesOutcome([], {}, 0.0)
     else:
         outcome = run_rules(snapshot, settings.disabled_rules, settings.rule_options, settings.best_practice)
     findings.extend(outcome.findings)
-    page.applied = {**applied_rules(rendered.axe_results), **outcome.applied}
-    page.findings = sorted(findings, key=lambda f: f.sort_key())
-    page.timings = {"load_s": rendered.load_s, "axe_s": rendered.axe_s, "rules_s": outcome.seconds}
-    assign_fingerprints(page)  # before the merge: a survivor keeps the fingerprint it had alone
-    page.findings = sorted(merge_findings(page.findings, snapshot), key=lambda f: f.sort_key())  # a survivor's impact may rise
+    page = replace(
+        page, title=rendered.title, final_url=rendered.final_url if rendered.final_url != rendered.url else None,
+        warnings=warnings, screenshot=rendered.screenshot, snapshot=snapshot if settings.keep_snapshots else None,
+        page_size={"width": snapshot.size[0], "height": snapshot.size[1]},
+        applied={**applied_rules(rendered.axe_results), **outcome.applied},
+        findings=sorted(findings, key=lambda f: f.sort_key()),
+        timings={"load_s": rendered.load_s, "axe_s": rendered.axe_s, "rules_s": outcome.seconds},
+    )
+    page = fingerprinted(page)  # before the merge: a survivor keeps the fingerprint it had alone
+    page = page.with_findings(sorted(merge_findings(list(page.findings), snapshot), key=lambda f: f.sort_key()))  # a survivor's impact may rise
     if not settings.keep_snapshots:
         snapshot.release()
-    locate_page(page)  # source lines, here in the worker thread while the browser renders the next page
-    return page
+    located, _ = locate_page(page)  # source lines, here in the worker thread while the browser renders the next page
+    return located
+
+
+def _with_box(finding: Finding, snapshot: Snapshot) -> Finding:
+    """axe's finding with its element's box on the rendered page, for the HTML report."""
+    # keys are JSON.stringify'd selectors from the page: build the same text
+    box = snapshot.target_boxes.get(json.dumps(finding.target, ensure_ascii=False)) if " |> " not in finding.target else None
+    if box and (box[2] or box[3]):
+        return replace(finding, box={"x": box[0], "y": box[1], "width": box[2], "height": box[3]})
+    return finding

@@ -9,14 +9,19 @@ without an event loop: the sync API owns its thread's loop, so no second loop ca
 from __future__ import annotations
 
 import asyncio
+import inspect
+import time
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Protocol
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page as AsyncPage
+from playwright.sync_api import CDPSession as SyncCDPSession
 from playwright.sync_api import Page as SyncPage
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ..model import PageResult
 from ..settings import Settings
@@ -36,12 +41,41 @@ class Tab(Protocol):
     async def screenshot(self) -> bytes | None: ...
 
 
+class Deadline:
+    """A check's own time limit: every protocol call gets what is left of it, then the check gives up."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.phase = "running axe-core"
+        self.passed = False  # once it has, the renderer may be stuck: nothing more is asked of the page
+
+    def left_ms(self) -> float:
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise self.expired()
+        return left * 1000
+
+    def expired(self) -> PageFailed:
+        self.passed = True
+        return PageFailed(f"gave up after {self.seconds:g} s while {self.phase} (a script may be stuck, or the page is very large)")
+
+
+@cache
+def send_takes_timeout() -> bool:
+    """Playwright's CDPSession.send bounds a call with ``timeout`` (ms) in recent releases only."""
+    return "timeout" in inspect.signature(SyncCDPSession.send).parameters
+
+
 class AsyncTab:
-    def __init__(self, page: AsyncPage, cdp: Any) -> None:
-        self.page, self.cdp = page, cdp
+    def __init__(self, page: AsyncPage, cdp: Any, deadline: Deadline) -> None:
+        self.page, self.cdp, self.deadline = page, cdp, deadline
 
     async def send(self, method: str, params: dict[str, Any] | None = None) -> Any:
-        return await self.cdp.send(method, params)
+        try:
+            return await asyncio.wait_for(self.cdp.send(method, params), self.deadline.left_ms() / 1000)
+        except asyncio.TimeoutError:
+            raise self.deadline.expired() from None
 
     async def screenshot(self) -> bytes | None:
         try:
@@ -51,13 +85,18 @@ class AsyncTab:
 
 
 class SyncTab:
-    """A sync page behind the async protocol: every call completes before it returns."""
+    """A sync page behind the async protocol: every call completes (or times out) before it returns."""
 
-    def __init__(self, page: SyncPage, cdp: Any) -> None:
-        self.page, self.cdp = page, cdp
+    def __init__(self, page: SyncPage, cdp: Any, deadline: Deadline) -> None:
+        self.page, self.cdp, self.deadline = page, cdp, deadline
 
     async def send(self, method: str, params: dict[str, Any] | None = None) -> Any:
-        return self.cdp.send(method, params)
+        if not send_takes_timeout():
+            return self.cdp.send(method, params)  # an older Playwright: the call is not bounded
+        try:
+            return self.cdp.send(method, params, timeout=self.deadline.left_ms())
+        except PlaywrightTimeout:
+            raise self.deadline.expired() from None
 
     async def screenshot(self) -> bytes | None:
         try:
@@ -78,13 +117,13 @@ class Checked:
 _catalog: dict[str, AxeRule] | None = None  # axe's rule metadata: the same for every page of a process
 
 
-async def examine_tab(tab: Tab, url: str, settings: Settings) -> tuple[Rendered, dict[str, AxeRule]]:
+async def examine_tab(tab: Tab, url: str, settings: Settings, deadline: Deadline) -> tuple[Rendered, dict[str, AxeRule]]:
     """axe-core and the snapshot on the tab's page as it is; its rule catalog."""
     global _catalog
     world = IsolatedWorld(tab)  # type: ignore[arg-type]  # any object with CDPSession's send
     top = await main_frame_id(tab)  # type: ignore[arg-type]
     options = run_options(settings.axe_tags(), settings.disabled_rules) if settings.run_axe else NAMES_ONLY
-    results, snap, skipped, axe_s = await examine(world, top, options)
+    results, snap, skipped, axe_s = await examine(world, top, options, phase=lambda phase: setattr(deadline, "phase", phase))
     if _catalog is None:
         _catalog = parse_rules(await world.call(top, GET_RULES_JS))
     screenshot = await tab.screenshot() if settings.screenshots else None
@@ -110,10 +149,12 @@ def check_sync(page: SyncPage, settings: Settings) -> Checked:
     _require_chromium(page, url)
     with _failures(url):
         cdp = page.context.new_cdp_session(page)
+        deadline = Deadline(settings.timeout_s)
         try:
-            rendered, catalog = run_now(examine_tab(SyncTab(page, cdp), url, settings))
+            rendered, catalog = run_now(examine_tab(SyncTab(page, cdp, deadline), url, settings, deadline))
         finally:
-            _quietly(cdp.detach)
+            if not deadline.passed:  # detaching waits on the renderer, which may be the thing that is stuck
+                _quietly(cdp.detach)
     result = build_page_result(PageResult(source=None, url=url), rendered, settings, catalog)
     return Checked(result, catalog, _browser_version(page))
 
@@ -125,11 +166,13 @@ async def check_async(page: AsyncPage, settings: Settings) -> Checked:
     _require_chromium(page, url)
     with _failures(url):
         cdp = await page.context.new_cdp_session(page)
+        deadline = Deadline(settings.timeout_s)
         try:
-            rendered, catalog = await examine_tab(AsyncTab(page, cdp), url, settings)
+            rendered, catalog = await examine_tab(AsyncTab(page, cdp, deadline), url, settings, deadline)
         finally:
             try:
-                await cdp.detach()
+                if not deadline.passed:  # detaching waits on the renderer, which may be the thing that is stuck
+                    await cdp.detach()
             except PlaywrightError:
                 pass  # the page closed meanwhile
     result = await asyncio.to_thread(build_page_result, PageResult(source=None, url=url), rendered, settings, catalog)

@@ -16,7 +16,7 @@ violation is never absorbed into a finding that only needs review.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bs4 import Tag
@@ -63,21 +63,21 @@ def merge_findings(findings: list[Finding], snapshot: Snapshot | None, pairs: It
     rules = {p.keep for p in pairs} | {p.absorb for p in pairs}
     if len({f.rule for f in findings} & rules) < 2:
         return findings  # nothing to merge: most pages
+    merged = list(findings)  # a survivor is replaced by itself with what it absorbed
     elements = _Elements(snapshot)
-    absorbed: set[int] = set()
+    absorbed: set[int] = set()  # positions in ``merged``
     for pair in pairs:
-        keepers = [f for f in findings if f.rule == pair.keep and f.outcome != "error" and id(f) not in absorbed]
-        for keeper in keepers:
-            spots = elements.spots(keeper, pair.where)
+        for at in [i for i, f in enumerate(merged) if f.rule == pair.keep and f.outcome != "error" and i not in absorbed]:
+            spots = elements.spots(merged[at], pair.where)
             if not spots:
                 continue
-            for other in findings:
-                if other.rule == pair.absorb and id(other) not in absorbed and other is not keeper and _may_absorb(keeper, other, pair) \
+            for other_at, other in enumerate(merged):
+                if other.rule == pair.absorb and other_at not in absorbed and other_at != at and _may_absorb(merged[at], other, pair) \
                         and elements.index_of(other) in spots:
-                    absorb(keeper, other)
-                    absorbed.add(id(other))
+                    merged[at] = absorb(merged[at], other)
+                    absorbed.add(other_at)
                     break
-    return [f for f in findings if id(f) not in absorbed]
+    return [f for i, f in enumerate(merged) if i not in absorbed]
 
 
 def _may_absorb(keeper: Finding, other: Finding, pair: MergePair) -> bool:
@@ -86,18 +86,20 @@ def _may_absorb(keeper: Finding, other: Finding, pair: MergePair) -> bool:
     return not pair.when or pair.when in other.message
 
 
-def absorb(keeper: Finding, other: Finding) -> None:
-    """Fold ``other`` into ``keeper``: the higher impact, every criterion, the other's ids in ``also``."""
-    if IMPACT_RANK.get(other.impact, 9) < IMPACT_RANK.get(keeper.impact, 9):
-        keeper.impact = other.impact
-    keeper.wcag = _union(keeper.wcag, other.wcag)
-    keeper.tags = _union(keeper.tags, other.tags)
-    keeper.act = _union(keeper.act, other.act)
-    keeper.also = _union(keeper.also, [other.rule, *other.also])
-    keeper.also_fingerprints = _union(keeper.also_fingerprints, [other.fingerprint, *other.also_fingerprints])
-    keeper.also_targets = _union(keeper.also_targets, [other.target, *other.also_targets])
-    if keeper.box is None:
-        keeper.box = other.box
+def absorb(keeper: Finding, other: Finding) -> Finding:
+    """``keeper`` with ``other`` folded in: the higher impact, every criterion, the other's ids in ``also``."""
+    higher = IMPACT_RANK.get(other.impact, 9) < IMPACT_RANK.get(keeper.impact, 9)
+    return replace(
+        keeper,
+        impact=other.impact if higher else keeper.impact,
+        wcag=_union(keeper.wcag, other.wcag),
+        tags=_union(keeper.tags, other.tags),
+        act=_union(keeper.act, other.act),
+        also=_union(keeper.also, [other.rule, *other.also]),
+        also_fingerprints=_union(keeper.also_fingerprints, [other.fingerprint, *other.also_fingerprints]),
+        also_targets=_union(keeper.also_targets, [other.target, *other.also_targets]),
+        box=keeper.box if keeper.box is not None else other.box,
+    )
 
 
 def _union(first: list[str], second: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ import asyncio
 import gc
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -172,8 +172,8 @@ class Scheduler:
 
     def _record(self, index: int, result: PageResult) -> None:
         if index in self.retried and result.status == "ok":
-            result.warnings.append(RETRIED_WARNING)
-        redact(result)
+            result = replace(result, warnings=(*result.warnings, RETRIED_WARNING))
+        result = redacted(result)
         self.results[index] = result
         self.done += 1
         if self.done % GC_EVERY == 0:
@@ -243,14 +243,14 @@ async def analyse(analysis: Analysis, settings: Settings) -> PageResult:
         return analysis_failed(analysis.page, exc)
 
 
-def redact(page: PageResult) -> None:
+def redacted(page: PageResult) -> PageResult:
     """No credentials of a target URL (``http://user:pw@host/``) in what the page reports, and
     no lone surrogate from the page (a dialog's text, an error) in text that reports encode."""
-    page.url = redact_url(page.url)
-    page.final_url = redact_url(page.final_url) if page.final_url else page.final_url
-    page.error = without_lone_surrogates(redact_url(page.error)) if page.error else page.error
-    page.warnings = [without_lone_surrogates(redact_url(w)) for w in page.warnings]
-    page.title = without_lone_surrogates(page.title)
+    return replace(
+        page, url=redact_url(page.url), final_url=redact_url(page.final_url) if page.final_url else page.final_url,
+        error=without_lone_surrogates(redact_url(page.error)) if page.error else page.error,
+        warnings=[without_lone_surrogates(redact_url(w)) for w in page.warnings], title=without_lone_surrogates(page.title),
+    )
 
 
 def analysis_failed(page: PageResult, exc: Exception) -> PageResult:
@@ -258,7 +258,5 @@ def analysis_failed(page: PageResult, exc: Exception) -> PageResult:
 
 
 def failed(page: PageResult, cause: str) -> PageResult:
-    page.status = "error"
-    page.error = cause
-    page.findings, page.applied = [], {}  # half-made findings of a page that failed are not results
-    return page
+    """An error page: half-made findings of a page that failed are not results."""
+    return replace(page, status="error", error=cause, findings=(), applied={})

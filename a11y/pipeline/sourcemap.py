@@ -22,7 +22,7 @@ import bisect
 import codecs
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -510,35 +510,34 @@ def source_path(page: PageResult, cwd: Path | None = None) -> Path | None:
     return path if path.is_absolute() else (cwd or Path.cwd()) / path
 
 
-def locate_page(page: PageResult, cwd: Path | None = None, document: SourceDocument | None = None) -> SourceDocument | None:
-    """Set ``source_location`` on one page's findings; returns the parsed source for reuse. Never raises.
+def locate_page(page: PageResult, cwd: Path | None = None, document: SourceDocument | None = None) -> tuple[PageResult, SourceDocument | None]:
+    """The page with ``source_location`` set on its findings, and the parsed source for reuse. Never raises.
 
     Safe to call from a worker thread (e.g. while the browser renders the next page).
     """
     try:
         path = source_path(page, cwd)
         if path is None or not page.findings:
-            return document
+            return page, document
         if document is None or document.path != path.resolve():
             document = SourceDocument.load(path.resolve())
-        for finding in page.findings:
-            finding.source_location = document.locate(finding.target) if document else None
-        return document
+        return page.with_findings(replace(f, source_location=document.locate(f.target) if document else None) for f in page.findings), document
     except Exception:  # noqa: BLE001 - a source we cannot map costs its locations, never the run
-        for finding in page.findings:
-            finding.source_location = None
-        return None
+        return page.with_findings(replace(f, source_location=None) for f in page.findings), None
 
 
-def locate_findings(run: RunResult, cwd: Path | None = None) -> None:
-    """Set ``source_location`` on the findings of every local page whose source file is readable.
+def locate_findings(run: RunResult, cwd: Path | None = None) -> RunResult:
+    """The run with ``source_location`` set on the findings of every local page whose source file is readable.
 
     Each file is parsed once (only the last one is kept: a run may hold hundreds of large pages).
     A file that cannot be read or parsed leaves its findings without a location. Never raises.
     """
     document: SourceDocument | None = None
+    pages = []
     for page in run.pages:
-        document = locate_page(page, cwd, document)
+        located, document = locate_page(page, cwd, document)
+        pages.append(located)
+    return replace(run, pages=pages)
 
 
 # -- source text for reports ----------------------------------------------------------------------
