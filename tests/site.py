@@ -32,9 +32,11 @@ def article(number: int, extra: str = "") -> str:
     return page(f"Article {number}", f"<article><p>Story number {number}.</p>{extra}</article><nav>{links}</nav>")
 
 
+# The banner and the widget each hold an image without alt text, so a test sees whether they were there at audit time.
 COOKIE_BANNER = ('<div id="cookie-banner" style="position:fixed;inset:0;background:#fff;z-index:9">'
-                 '<p>We use cookies</p><button id="accept" onclick="this.parentNode.remove()">Accept</button></div>')
-WIDGET = "<script>setTimeout(() => { const d = document.createElement('div'); d.id = 'widget'; d.textContent = 'Ready'; " \
+                 '<p>We use cookies</p><img src="data:," id="banner-img">'
+                 '<button id="accept" onclick="this.parentNode.remove()">Accept</button></div>')
+WIDGET = "<script>setTimeout(() => { const d = document.createElement('img'); d.id = 'widget'; d.src = 'data:,'; " \
          "document.querySelector('article').append(d); }, 800)</script>"
 JS_LINK = "<script>const a = document.createElement('a'); a.href = '/articles/js-only.html'; a.textContent = 'Late'; " \
           "document.querySelector('main').append(a);</script>"
@@ -53,7 +55,7 @@ def build(folder: Path, base: str, other: str) -> None:
     (folder / "private").mkdir()
     (folder / "calendar").mkdir()
     for n in range(1, ARTICLES + 1):
-        extra = COOKIE_BANNER if n == 3 else WIDGET if n == 4 else ""
+        extra = COOKIE_BANNER if n in (3, 7) else WIDGET if n in (4, 8) else ""
         (folder / "articles" / f"a{n:02d}.html").write_text(article(n, extra))
     (folder / "articles" / "js-only.html").write_text(page("Found by script", "<p>Only a script links here.</p>"))
     (folder / "index.html").write_text(page("Home", (

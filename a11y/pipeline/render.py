@@ -167,6 +167,11 @@ async def run_axe(world: IsolatedWorld, top_frame: str, options: dict[str, Any],
     isolated worlds); partial results cross the protocol, so that path is kept for pages with frames.
     """
     # ``context``: --include / --exclude as axe's context ({include, exclude}); the whole document when None.
+    if context and context.get("include"):
+        found = await world.call(top_frame, "(s) => s.some((x) => { try { return !!document.querySelector(x); } catch (e) { return false; } })",
+                                 context["include"])
+        if not found:
+            raise PageFailed(f"nothing on the page matches include {', '.join(context['include'])!r}")
     run_if_no_frames = f"(o, c) => axe.utils.getFrameContexts(c ?? document, o).length ? null : axe.run(c ?? document, o).then({AS_JSON})"
     without_frames = await world.call(top_frame, run_if_no_frames, options, context)
     if without_frames is not None:

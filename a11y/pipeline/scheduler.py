@@ -30,7 +30,9 @@ GC_EVERY = 20  # pages between full garbage collections on long runs
 IDLE_POLL_S = 0.05  # how often an idle tab looks for a page that came back for a retry
 ProgressCallback = Callable[[PageResult, int, int], None]
 StopCheck = Callable[[], bool]
-LinksCallback = Callable[[str, list[str]], None]  # a rendered page's URL and its links: where a crawl finds pages
+# A rendered page's URL, final URL and links: where a crawl finds pages. It may answer why the page
+# is not to be audited after all (a crawled link that left the site): then it is an error page.
+LinksCallback = Callable[[str, str, list[str]], str | None]
 RETRIED_WARNING = "audited on a second try, in a fresh tab: the browser or its renderer died during the first"
 
 
@@ -164,8 +166,9 @@ class Scheduler:
                 outcome = await render_target(worker, target, url, settings, axe_options, self.catalog, self.axe_gate, after_load, context)
             if isinstance(outcome, Analysis):
                 outcome.settings = settings
-                if self.on_links is not None:
-                    self.on_links(url, outcome.rendered.links)  # before in_flight drops, so no idle tab quits meanwhile
+                refused = self.on_links(url, outcome.rendered.final_url, outcome.rendered.links) if self.on_links else None  # before
+                if refused:  # in_flight drops, so no idle tab quits while pages are still being found
+                    outcome = failed(outcome.page, refused)
         finally:
             self.in_flight -= 1
         if isinstance(outcome, PageResult):

@@ -73,12 +73,15 @@ class Crawling:
                 urls[start] = crawl.start_url
         return cls(crawls)
 
-    def links_callback(self, add: Callable[[Target], None]) -> Callable[[str, list[str]], None]:
-        def found(url: str, links: list[str]) -> None:
+    def links_callback(self, add: Callable[[Target], None]) -> Callable[[str, str, list[str]], str | None]:
+        def found(url: str, final_url: str, links: list[str]) -> str | None:
             for crawl in self.crawls:
                 if crawl.expands(url):
+                    if crawl.sort_key(url) != (0, ()) and origin(final_url) != crawl.home:
+                        return f"redirected to another host ({urlsplit(final_url).netloc}); a crawl stays on its site"
                     for target in crawl.found(url, links):
                         add(target)
+            return None
         return found
 
     def in_bfs_order(self, pages: list[PageResult]) -> list[PageResult]:
@@ -91,8 +94,6 @@ class Crawling:
                     found = crawl.found_by(page.url)
                     if found is not None:
                         page.found_by = {**found.to_dict(), "from": redact_url(found.source or "")}
-                    if page.final_url and origin(page.final_url) != crawl.home:
-                        _left_the_site(page)
                     return number, key
             return None
 
@@ -100,10 +101,3 @@ class Crawling:
         others = [page for page, key in keyed if key is None]
         crawled = sorted(((page, key) for page, key in keyed if key is not None), key=lambda item: item[1])  # type: ignore[arg-type, return-value]
         return others + [page for page, _ in crawled]
-
-
-def _left_the_site(page: PageResult) -> None:
-    """A crawled link that redirected to another host: not the site's page, so not its findings."""
-    page.status = "error"
-    page.error = f"redirected to another host ({urlsplit(page.final_url or '').netloc}); a crawl stays on its site"
-    page.findings, page.applied = [], {}
