@@ -23,6 +23,7 @@ from .model import PageResult, RunResult
 from .reports import ASSETS_DIR, DEFAULT_FORMATS, FORMATS, get_reporter
 from .reports.outdir import check_out_dir, publish
 from .settings import DEFAULT_STANDARD, Settings, Viewport
+from .steps import Scope
 
 ConfigChoice = str | Path | bool | None  # None: ./a11y.toml or [tool.a11y] as the CLI finds them; False: none
 GATE_KEYS = ("fail_on", "strict", "max_violations")
@@ -58,6 +59,13 @@ def settings_from(values: dict[str, Any], screenshots: bool) -> Settings:
     kwargs = {field_name: values[key] for key, field_name in names.items() if key in values}
     disabled = values.get("disable", [])
     kwargs["disabled_rules"] = frozenset(r.strip() for item in disabled for r in str(item).split(",") if r.strip())
+    kwargs["scope"] = Scope(tuple(values.get("include", ())), tuple(values.get("exclude", ())))
+    kwargs["pages"] = values.get("pages", ())
+    kwargs["login"] = values.get("login")
+    if values.get("storage_state"):
+        from .pipeline.actions import read_storage_state
+
+        kwargs["storage_state"] = read_storage_state(values["storage_state"])  # LoginFailed: a one-line error
     return Settings(screenshots=screenshots, **kwargs)
 
 
@@ -105,6 +113,9 @@ def audit(targets: Sequence[str] | str, *, config: ConfigChoice = None, progress
           **options: Any) -> Run:
     """Audit files, folders, globs, URLs or @lists, as ``a11y audit`` does. Blocking.
 
+    The command line's other sources are keywords too: ``sitemap=``, ``feed=``, ``crawl=`` (a string
+    or a list), ``since=``, ``limit=``, ``max_pages=``, ``include=``, ``storage_state=`` and so on.
+
     Works where an event loop is running (a pytest-playwright test, a notebook): the audit then
     runs on a thread of its own.
     """
@@ -121,15 +132,17 @@ async def audit_async(targets: Sequence[str] | str, *, config: ConfigChoice = No
                       screenshots: bool | None = None, **options: Any) -> Run:
     """``audit`` for async callers."""
     from .pipeline.engine import audit_async as run_engine
+    from .pipeline.sources.gather import gather, has_sources
 
     values, where = load_options(options, config, "a11y.audit")
     specs = [targets] if isinstance(targets, str) else list(targets)
     specs = specs or list(values.get("targets", []))
-    if not specs:
-        raise ValueError("a11y.audit(): no targets: name files, folders, globs, URLs or @lists (or set targets in the config)")
+    if not specs and not has_sources(values):
+        raise ValueError("a11y.audit(): no targets: name files, folders, globs, URLs or @lists, or sitemap=, feed=, crawl= "
+                         "(or set targets in the config)")
     take_screenshots = "html" in values.get("formats", DEFAULT_FORMATS) if screenshots is None else screenshots
     finishing = Finishing.load(values, where)  # bad review/baseline files and expired ignores fail before the browser starts
-    result = await run_engine(specs, settings_from(values, take_screenshots), progress)
+    result = await run_engine(gather({**values, "targets": specs}), settings_from(values, take_screenshots), progress)
     run = Run.of(finishing.run(result), values, finishing)
     return run
 

@@ -26,6 +26,7 @@ from .reports import ASSETS_DIR, DEFAULT_FORMATS, FORMATS, get_reporter
 from .reports.console_report import failing_lines, page_line, shown, summary_lines
 from .reports.outdir import OutDirError, check_out_dir, publish
 from .settings import OPTIONS, Settings, Viewport
+from .steps import Scope
 from .version import __version__
 
 EXIT_HELP = """Exit codes: 0 no violation at or above --fail-on; 1 there are; 2 a11y could not do its
@@ -127,6 +128,19 @@ AUDIT_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
     click.option("--header", "headers", multiple=True, help="HTTP header 'Name: value' for the pages' requests (never reported)."),
     click.option("--cookie", "cookies", multiple=True, help="Cookie 'name=value' for the pages' host (never reported)."),
     click.option("--changed-since", metavar="REF", help="Audit only the targeted pages changed since this git ref."),
+    click.option("--sitemap", multiple=True, metavar="URL|FILE", help="Audit the pages of a sitemap, sitemap index (.xml, .xml.gz) or robots.txt."),
+    click.option("--feed", multiple=True, metavar="URL|FILE", help="Audit the items of an RSS, Atom or JSON feed, newest first."),
+    click.option("--since", metavar="DATE", help="Only sitemap and feed pages changed since DATE (2026-12-05 or 2026-12-05T08:00:00Z)."),
+    declared("limit"),
+    click.option("--crawl", multiple=True, metavar="URL|FOLDER", help="Audit same-origin pages linked from this one, breadth first."),
+    declared("max_pages"),
+    declared("max_depth"),
+    click.option("--crawl-include", metavar="REGEX", help="Crawl only URL paths matching REGEX."),
+    click.option("--crawl-exclude", metavar="REGEX", help="Do not crawl URL paths matching REGEX."),
+    click.option("--ignore-robots", is_flag=True, default=False, help="Crawl pages robots.txt disallows."),
+    click.option("--include", multiple=True, metavar="SELECTOR", help="Audit only inside elements matching SELECTOR (repeatable)."),
+    click.option("--exclude", multiple=True, metavar="SELECTOR", help="Do not audit inside elements matching SELECTOR (repeatable)."),
+    click.option("--storage-state", metavar="FILE", help="Playwright storage state (cookies, local storage) every page starts from."),
     click.option("--quiet", "-q", is_flag=True, help="Print only the totals and errors."),
 ]
 
@@ -170,8 +184,11 @@ def merge_config(ctx: click.Context, params: dict[str, Any]) -> Invocation:
             values[name] = value
     if not values.get("targets"):
         values["targets"] = tuple(config.get("targets", ()))
-    if not values["targets"]:
-        raise click.UsageError("no targets: name files, folders, globs, URLs or @lists (or set targets in the config)")
+    from .pipeline.sources.gather import has_sources
+
+    if not values["targets"] and not has_sources(values):
+        raise click.UsageError("no targets: name files, folders, globs, URLs or @lists, or --sitemap, --feed, --crawl "
+                               "(or set targets in the config)")
     values["headers"] = {**config.get("headers", {}), **_pairs(params.get("headers", ()), ":", "--header")}
     values["cookies"] = {**config.get("cookies", {}), **_pairs(params.get("cookies", ()), "=", "--cookie")}
     return Invocation(values, config)
@@ -184,8 +201,18 @@ def build_settings(inv: Invocation, screenshots: bool) -> Settings:
         settle_ms=inv.settle_ms, viewport=inv.viewport, browser_path=inv.browser_path,
         disabled_rules=frozenset(r.strip() for item in disabled for r in str(item).split(",") if r.strip()),
         rule_options=inv.config.get("rules", {}), screenshots=screenshots, block_external=inv.block_external,
-        max_per_host=inv.max_per_host, headers=inv.headers, cookies=inv.cookies,
+        max_per_host=inv.max_per_host, headers=inv.headers, cookies=inv.cookies, pages=inv.config.get("pages", ()),
+        login=inv.config.get("login"), scope=Scope(tuple(inv.include), tuple(inv.exclude)), storage_state=_storage_state(inv.storage_state),
     )
+
+
+def _storage_state(path: str | None) -> dict[str, Any] | None:
+    from .pipeline.actions import LoginFailed, read_storage_state
+
+    try:
+        return read_storage_state(path) if path else None
+    except LoginFailed as exc:
+        raise Fatal(str(exc)) from None
 
 
 def parse_formats(value: str | list[str]) -> tuple[str, ...]:
@@ -288,6 +315,8 @@ def _run_with_progress(targets: list[Any], settings: Settings, quiet: bool, fini
 
 
 def select_targets(inv: Invocation) -> list[Any]:
+    from .pipeline.sources import SourceError
+    from .pipeline.sources.gather import gather
     from .pipeline.targets import resolve_targets
 
     targets = resolve_targets(list(inv.targets))
@@ -298,7 +327,10 @@ def select_targets(inv: Invocation) -> list[Any]:
             targets = filter_changed(targets, changed_files(inv.changed_since))
         except ChangedError as exc:
             raise Fatal(f"--changed-since {inv.changed_since}: {exc}") from None
-    return targets
+    try:
+        return gather(inv.values, targets)
+    except SourceError as exc:
+        raise Fatal(str(exc)) from None
 
 
 def preflight(inv: Invocation, out_dir: Path | None = None, out_names: tuple[str, ...] = ()) -> Finishing:

@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from .steps import Login, PageRule, Scope
+
 STANDARDS: dict[str, tuple[str, ...]] = {
     "wcag2a": ("wcag2a",),
     "wcag2aa": ("wcag2a", "wcag2aa"),
@@ -88,6 +90,9 @@ OPTIONS: dict[str, Option] = {option.key: option for option in (
     Option("max_violations", int, 0, "Fail only above this many violations.", 0, 10**9),
     Option("standard", str, DEFAULT_STANDARD, "WCAG version and level axe-core tests.", choices=tuple(sorted(STANDARDS))),
     Option("fail_on", str, "serious", "Lowest impact that fails the gate.", choices=FAIL_ON_LEVELS),
+    Option("limit", int, 0, "At most N pages of each --sitemap and --feed, newest first (0: all).", 0, 10**7),
+    Option("max_pages", int, 100, "At most N pages of a --crawl.", 1, 10**6),
+    Option("max_depth", int, 0, "Follow --crawl links at most D clicks from the start page (0: no limit).", 0, 1000),
 )}
 
 
@@ -113,6 +118,11 @@ class Settings:
     cookies: dict[str, str] = field(default_factory=dict, repr=False)
     keep_snapshots: bool = False  # keep each page's Snapshot on its PageResult (tools, tests)
     block_external: bool = False
+    pages: tuple[PageRule, ...] = ()  # [[tool.a11y.pages]]: steps and options per URL pattern
+    scope: Scope = field(default_factory=Scope)  # --include / --exclude: what of every page is audited
+    login: Login | None = field(default=None, repr=False)  # run once; every page starts from its storage state
+    storage_state: dict[str, Any] | None = field(default=None, repr=False)  # --storage-state, or what the login left
+    collect_links: bool = False  # report each page's links (a --crawl runs)
 
     def axe_tags(self) -> list[str]:
         tags = list(STANDARDS[self.standard])

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "a11y"
 
 # Lowest first. A module may import from its own layer and the ones before it, never after.
 LAYERS: dict[str, tuple[str, ...]] = {
-    "data": ("version", "text", "model", "settings", "files", "snapshot", "fingerprint"),
+    "data": ("version", "text", "model", "settings", "steps", "files", "snapshot", "fingerprint"),
     "rules": ("rules",),
     "pipeline": ("pipeline",),
     "ci": ("ci",),

@@ -72,3 +72,29 @@ def test_combine_removes_duplicates_across_sources(tmp_path: Path) -> None:
 def test_bad_since_is_a_one_line_error() -> None:
     with pytest.raises(SourceError, match="--since"):
         parse_since("yesterday")
+
+
+def test_crawl_frontier_same_origin_once_within_limits() -> None:
+    from a11y.pipeline.sources.crawl import Crawl, CrawlSpec
+
+    crawl = Crawl(CrawlSpec("http://s.test/", max_pages=4, max_depth=1, exclude="^/tag/"), "http://s.test/")
+    crawl.start_target()
+    found = crawl.found("http://s.test/", ["http://s.test/a#x", "http://s.test/a/?utm_source=y", "http://other.test/b",
+                                           "http://s.test/file.pdf", "http://s.test/tag/x", "http://s.test/b", "http://s.test/c",
+                                           "http://s.test/d"])
+    assert [t.url for t in found] == ["http://s.test/a", "http://s.test/b", "http://s.test/c"]  # max_pages 4 with the start
+    assert crawl.found("http://s.test/a", ["http://s.test/e"]) == []  # max_depth 1
+
+
+def test_steps_parse_and_reject_with_one_line() -> None:
+    from a11y.steps import PageRule, Scope, Step, StepError, plan_for
+
+    assert Step.parse("fill #q hello world").args == ("#q", "hello world")
+    assert Step.parse("wait-for .x hidden").args == (".x", "hidden")
+    for bad in ("jump #x", "wait soon", "click", "wait-for .x gone"):
+        with pytest.raises(StepError) as caught:
+            Step.parse(bad)
+        assert "\n" not in str(caught.value)
+    plan = plan_for("https://s.test/news/1", (PageRule("/news/", (Step.parse("click #a"),), Scope(("article",))),
+                                              PageRule("/sport/", (Step.parse("click #b"),))))
+    assert [s.text for s in plan.steps] == ["click #a"] and plan.scope.include == ("article",)

@@ -19,6 +19,7 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 from ..settings import OPTIONS, Viewport
+from ..steps import Login, PageRule, Scope, StepError, parse_steps
 
 
 class ConfigError(ValueError):
@@ -113,6 +114,52 @@ def _ignores(key: str, value: Any, where: str) -> list[Ignore]:
     return ignores
 
 
+PAGE_KEYS = {"match", "steps", "include", "exclude", "disable", "wait_for", "fail_on"}
+
+
+def _pages(key: str, value: Any, where: str) -> tuple[PageRule, ...]:
+    """[[tool.a11y.pages]]: match (a regex on the URL), steps, include, exclude, disable, wait-for, fail-on."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ConfigError(f"{where}: {key} must be a list of tables ([[pages]] with match and steps)")
+    rules = []
+    for number, item in enumerate(value, 1):
+        here = f"{where}: {key}[{number}]"
+        item = {k.replace("-", "_"): v for k, v in item.items()}
+        unknown = set(item) - PAGE_KEYS
+        if unknown:
+            raise ConfigError(f"{here}: unknown key {sorted(unknown)[0]!r}")
+        match = _str("match", item.get("match", ".*"), here)
+        try:
+            re.compile(match)
+            steps = parse_steps(item.get("steps", []), here)
+        except re.error as exc:
+            raise ConfigError(f"{here}: match {match!r} is not a valid regular expression ({exc})") from None
+        except StepError as exc:
+            raise ConfigError(f"{here}: {exc}") from None
+        scope = Scope(tuple(_str_list("include", item.get("include", []), here)), tuple(_str_list("exclude", item.get("exclude", []), here)))
+        fail_on = _declared("fail_on", item["fail_on"], here) if "fail_on" in item else None
+        wait_for = _str("wait-for", item["wait_for"], here) if "wait_for" in item else None
+        rules.append(PageRule(match, steps, scope, frozenset(_str_list("disable", item.get("disable", []), here)), wait_for, fail_on))
+    return tuple(rules)
+
+
+def _login(key: str, value: Any, where: str) -> Login:
+    """[tool.a11y.login]: url, steps, and optionally check (a selector there once logged in)."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: {key} must be a table with url and steps")
+    unknown = set(value) - {"url", "steps", "check"}
+    if unknown:
+        raise ConfigError(f"{where}: {key}: unknown key {sorted(unknown)[0]!r}")
+    if not isinstance(value.get("url"), str) or not value["url"].strip():
+        raise ConfigError(f"{where}: {key}.url is required (the login page)")
+    try:
+        steps = parse_steps(value.get("steps", []), f"{where}: {key}")
+    except StepError as exc:
+        raise ConfigError(str(exc)) from None
+    check = _str("check", value["check"], where) if "check" in value else None
+    return Login(value["url"].strip(), steps, check)
+
+
 KEYS: dict[str, Any] = {
     "targets": _str_list,
     "standard": _declared,
@@ -136,6 +183,21 @@ KEYS: dict[str, Any] = {
     "headers": _str_map,
     "cookies": _str_map,
     "browser_path": _str,
+    "sitemap": _str_list,
+    "feed": _str_list,
+    "crawl": _str_list,
+    "since": _str,
+    "limit": _declared,
+    "max_pages": _declared,
+    "max_depth": _declared,
+    "crawl_include": _str,
+    "crawl_exclude": _str,
+    "ignore_robots": _bool,
+    "include": _str_list,
+    "exclude": _str_list,
+    "storage_state": _str,
+    "pages": _pages,
+    "login": _login,
 }
 
 

@@ -14,7 +14,8 @@ from ..fingerprint import fingerprinted
 from ..model import Finding, PageResult
 from ..rules import RulesOutcome, examples_page, run_rules
 from ..settings import Settings
-from ..snapshot import Snapshot
+from ..snapshot import INDEX_ATTR, Snapshot
+from ..steps import Scope
 from .axe import AxeRule, applied_rules, findings_from_results
 from .merge import merge_findings
 from .render import Rendered
@@ -45,7 +46,7 @@ def build_page_result(page: PageResult, rendered: Rendered, settings: Settings, 
         outcome = RulesOutcome([], {}, 0.0)
     else:
         outcome = run_rules(snapshot, settings.disabled_rules, settings.rule_options, settings.best_practice)
-    findings.extend(outcome.findings)
+    findings.extend(in_scope(outcome.findings, snapshot, settings.scope, warnings) if settings.scope else outcome.findings)
     page = replace(
         page, title=rendered.title, final_url=rendered.final_url if rendered.final_url != rendered.url else None,
         warnings=warnings, screenshot=rendered.screenshot, snapshot=snapshot if settings.keep_snapshots else None,
@@ -69,3 +70,28 @@ def _with_box(finding: Finding, snapshot: Snapshot) -> Finding:
     if box and (box[2] or box[3]):
         return replace(finding, box={"x": box[0], "y": box[1], "width": box[2], "height": box[3]})
     return finding
+
+
+def _indexes(snapshot: Snapshot, selectors: tuple[str, ...], warnings: list[str]) -> set[int]:
+    """The snapshot indexes of the elements ``selectors`` match and of everything inside them."""
+    found: set[int] = set()
+    for selector in selectors:
+        try:
+            matched = snapshot.soup.select(selector)
+        except Exception as exc:  # noqa: BLE001 - soupsieve's errors vary; a bad selector is a warning, not a crash
+            warnings.append(f"selector {selector!r} not understood by the publishing rules ({type(exc).__name__})")
+            continue
+        for tag in matched:
+            for element in (tag, *tag.find_all(attrs={INDEX_ATTR: True})):
+                if element.get(INDEX_ATTR) is not None:
+                    found.add(int(element[INDEX_ATTR]))
+    return found
+
+
+def in_scope(findings: list[Finding], snapshot: Snapshot, scope: Scope, warnings: list[str]) -> list[Finding]:
+    """Our rules' findings on elements --include / --exclude keep (axe gets the same as its context);
+    a finding about the page as a whole has no element and stays."""
+    included = _indexes(snapshot, scope.include, warnings) if scope.include else None
+    excluded = _indexes(snapshot, scope.exclude, warnings)
+    return [f for f in findings if f.element_index is None
+            or ((included is None or f.element_index in included) and f.element_index not in excluded)]

@@ -11,21 +11,24 @@ import asyncio
 import time
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from playwright.async_api import async_playwright
 
-from ..model import RunResult
+from ..model import PageResult, RunResult
 from ..settings import Settings
 from ..version import __version__
+from .actions import LoginFailed, log_in
 from .axe import axe_version
 from .browser import BrowserHost, find_browser
 from .criteria import rule_criteria_for
 from .scheduler import ProgressCallback, RuleCatalog, Scheduler, StopCheck
 from .server import PageServer
+from .sources.crawl import CrawlSpec
+from .sources.run import Crawling
 from .targets import Target, resolve_targets
 
 
@@ -35,21 +38,26 @@ class BrowserInfo:
     version: str
 
 
-def audit(targets: Sequence[str | Target], settings: Settings | None = None, progress: ProgressCallback | None = None,
-          should_stop: StopCheck | None = None) -> RunResult:
+def audit(targets: Sequence[str | Target | CrawlSpec], settings: Settings | None = None, progress: ProgressCallback | None = None,
+          should_stop: StopCheck | None = None, crawls: Sequence[CrawlSpec] = ()) -> RunResult:
     """Audit every target and return the run's result. Blocking; safe to call from any process.
 
     ``should_stop`` is polled: once it returns True no new page is started, pages in flight are
     abandoned, and the result holds the pages done so far with ``interrupted`` set.
+
+    ``crawls`` (also given as CrawlSpec items of ``targets``) start from their pages and add the
+    pages they find while the run goes. ``settings.login`` runs once, unless ``settings.storage_state``
+    is given; every page starts from the storage state either leaves.
     """
-    return asyncio.run(audit_async(targets, settings or Settings(), progress, should_stop))
+    return asyncio.run(audit_async(targets, settings or Settings(), progress, should_stop, crawls))
 
 
-async def audit_async(targets: Sequence[str | Target], settings: Settings, progress: ProgressCallback | None = None,
-                      should_stop: StopCheck | None = None) -> RunResult:
+async def audit_async(targets: Sequence[str | Target | CrawlSpec], settings: Settings, progress: ProgressCallback | None = None,
+                      should_stop: StopCheck | None = None, crawls: Sequence[CrawlSpec] = ()) -> RunResult:
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     clock = time.perf_counter()
-    resolved = _resolve(targets)
+    crawls = [*crawls, *(t for t in targets if isinstance(t, CrawlSpec))]
+    resolved = _resolve([t for t in targets if not isinstance(t, CrawlSpec)])
     choice = find_browser(settings.browser_path)
     warming = asyncio.create_task(asyncio.to_thread(warm_up))
     async with AsyncExitStack() as stack:
@@ -58,8 +66,17 @@ async def audit_async(targets: Sequence[str | Target], settings: Settings, progr
         host = BrowserHost(playwright, choice)
         stack.push_async_callback(host.close)
         browser = await host.get()
+        settings, login_error = await _logged_in(settings, browser)
+        crawling = await Crawling.start(crawls, resolved, urls, settings, stack) if crawls else None
+        if crawling is not None:
+            settings = replace(settings, collect_links=True)
         catalog = RuleCatalog(host)
-        pages, interrupted = await Scheduler(host, settings, catalog, progress, should_stop).run(resolved, urls)
+        scheduler = Scheduler(host, settings, catalog, progress, should_stop,
+                              on_links=crawling.links_callback(lambda t: scheduler.add(t, t.url or "")) if crawling else None)
+        pages, interrupted = await scheduler.run(resolved, urls)
+        if crawling is not None:
+            pages = crawling.in_bfs_order(pages)
+        pages = ([login_error] if login_error else []) + pages
         rule_criteria = rule_criteria_for(await catalog.get(), settings.axe_tags(), settings.disabled_rules, settings.run_axe)
         info = BrowserInfo(choice.path, browser.version)
     await warming
@@ -67,7 +84,19 @@ async def audit_async(targets: Sequence[str | Target], settings: Settings, progr
     if host.restarts:
         tool["browser_restarts"] = host.restarts
     return RunResult(pages=pages, tool=tool, started=started_at, duration_s=time.perf_counter() - clock, interrupted=interrupted,
-                     rule_criteria=rule_criteria, planned=len(resolved))
+                     rule_criteria=rule_criteria, planned=len(scheduler.targets) + (1 if login_error else 0))
+
+
+async def _logged_in(settings: Settings, browser: Any) -> tuple[Settings, PageResult | None]:
+    """The run's settings with the storage state the login block left (--storage-state's is given
+    already). A login that fails is one error line; the pages are audited as they are."""
+    try:
+        if settings.login is None or settings.storage_state is not None:
+            return settings, None
+        viewport = {"width": settings.viewport.width, "height": settings.viewport.height}
+        return replace(settings, storage_state=await log_in(browser, settings.login, viewport, settings.timeout_s * 1000)), None
+    except LoginFailed as exc:
+        return settings, PageResult(source="login", url="", status="error", error=str(exc), found_by={"kind": "login"})
 
 
 def warm_up() -> None:

@@ -28,6 +28,8 @@ from .origin_policy import OriginPolicy
 from .server import HTML_TYPES
 
 WORLD = "a11y"
+# The page's links as the browser resolves them, after its scripts ran (isolated world: a page cannot fake them).
+LINKS_JS = "() => Array.from(document.querySelectorAll('a[href], area[href]'), (a) => a.href).filter((h) => /^https?:/.test(h))"
 RENDERER_CRASHED = "the browser's renderer crashed on this page"  # the engine retries such a page once, in a fresh tab
 NAMES_ONLY = {"runOnly": {"type": "rule", "values": ["a11y-accessible-names"]}, "resultTypes": ["violations"], "selectors": False}
 
@@ -49,6 +51,7 @@ class Rendered:
     load_s: float = 0.0
     axe_s: float = 0.0
     screenshot: bytes | None = None
+    links: list[str] = field(default_factory=list)  # the page's a[href] after its scripts (for --crawl)
 
 
 # JSON.stringify writes a lone UTF-16 surrogate (a script cut a string inside an emoji) as an escape;
@@ -155,15 +158,22 @@ async def main_frame_id(cdp: CDPSession) -> str:
 AS_JSON = "(r) => JSON.stringify({...r, inapplicable: [], passes: r.passes.map((p) => ({id: p.id, tags: p.tags, nodes: p.nodes.map(() => 0)}))})"
 
 
-async def run_axe(world: IsolatedWorld, top_frame: str, options: dict[str, Any]) -> tuple[dict[str, Any], int]:
+async def run_axe(world: IsolatedWorld, top_frame: str, options: dict[str, Any],
+                  context: dict[str, Any] | None = None) -> tuple[dict[str, Any], int]:
     """axe-core over the page and its frames. Returns the results and how many frames it could not audit.
 
     A page without frames gets one ``axe.run`` call. With frames, each frame runs ``runPartial``
     in its own isolated world and ``finishRun`` merges them (axe's frame messaging cannot reach
     isolated worlds); partial results cross the protocol, so that path is kept for pages with frames.
     """
-    run_if_no_frames = f"(o) => axe.utils.getFrameContexts(document, o).length ? null : axe.run(document, o).then({AS_JSON})"
-    without_frames = await world.call(top_frame, run_if_no_frames, options)
+    # ``context``: --include / --exclude as axe's context ({include, exclude}); the whole document when None.
+    if context and context.get("include"):
+        found = await world.call(top_frame, "(s) => s.some((x) => { try { return !!document.querySelector(x); } catch (e) { return false; } })",
+                                 context["include"])
+        if not found:
+            raise PageFailed(f"nothing on the page matches include {', '.join(context['include'])!r}")
+    run_if_no_frames = f"(o, c) => axe.utils.getFrameContexts(c ?? document, o).length ? null : axe.run(c ?? document, o).then({AS_JSON})"
+    without_frames = await world.call(top_frame, run_if_no_frames, options, context)
     if without_frames is not None:
         return loads_page_json(without_frames), 0
     skipped = 0
@@ -183,7 +193,7 @@ async def run_axe(world: IsolatedWorld, top_frame: str, options: dict[str, Any])
                 collected.append(None)
         return collected
 
-    parts = await partials(top_frame, None)
+    parts = await partials(top_frame, context)
     results = await world.call(top_frame, f"(p, o) => axe.finishRun(p, o).then({AS_JSON})", parts, options)
     return loads_page_json(results), skipped
 
@@ -243,7 +253,9 @@ class PageWorker:
         viewport = {"width": self.settings.viewport.width, "height": self.settings.viewport.height}
         browser = await self.host.get()
         self.pages_done = 0
-        self.context = await browser.new_context(viewport=viewport, accept_downloads=False, service_workers="block")
+        # A login's (or --storage-state's) cookies and storage: every page of the run starts logged in.
+        self.context = await browser.new_context(viewport=viewport, accept_downloads=False, service_workers="block",
+                                                 storage_state=self.settings.storage_state)  # type: ignore[arg-type]
         if self.policy.needed:  # the page's policy changes per page; the routes read the current one
             await self.context.route("**/*", lambda route: self.policy.route(route))
         if self.settings.block_external:
@@ -314,6 +326,8 @@ class PageWorker:
     async def _clear_state(self) -> None:
         assert self.context is not None and self.cdp is not None
         await self.context.clear_cookies()
+        if self.settings.storage_state and self.settings.storage_state.get("cookies"):
+            await self.context.add_cookies(self.settings.storage_state["cookies"])  # the login outlives the clearing
         if self.own_host:
             origin = f"{urlsplit(self.url).scheme}://{self.own_host}"
             await self.cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "local_storage,indexeddb,cache_storage,websql"})
@@ -445,18 +459,22 @@ class Loaded:
 T = TypeVar("T")
 
 
-async def load_page(worker: PageWorker, url: str, settings: Settings) -> Loaded:
+AfterLoad = Callable[[Page], Awaitable[None]]
+
+
+async def load_page(worker: PageWorker, url: str, settings: Settings, after_load: AfterLoad | None = None) -> Loaded:
     """Load ``url`` in the worker's tab and let it settle (mostly waiting on the network).
 
     Raises PageFailed with a one-line cause, as ``audit_page`` does; the worker is marked broken
     when its tab may be in a bad state, so the next page gets a fresh one.
     """
-    return await _guarded(worker, _load(worker, url, settings))
+    return await _guarded(worker, _load(worker, url, settings, after_load))
 
 
-async def audit_page(worker: PageWorker, loaded: Loaded, settings: Settings, axe_options: dict[str, Any]) -> Rendered:
+async def audit_page(worker: PageWorker, loaded: Loaded, settings: Settings, axe_options: dict[str, Any],
+                     context: dict[str, Any] | None = None) -> Rendered:
     """Run axe-core on a loaded page and take the snapshot: the CPU-bound part of a page."""
-    return await _guarded(worker, worker.unless_gone(_audit(worker, loaded, settings, axe_options)))
+    return await _guarded(worker, worker.unless_gone(_audit(worker, loaded, settings, axe_options, context)))
 
 
 async def _guarded(worker: PageWorker, work: Awaitable[T]) -> T:
@@ -470,29 +488,35 @@ async def _guarded(worker: PageWorker, work: Awaitable[T]) -> T:
         raise _failure_from(worker, exc) from None
 
 
-async def _load(worker: PageWorker, url: str, settings: Settings) -> Loaded:
+async def _load(worker: PageWorker, url: str, settings: Settings, after_load: AfterLoad | None) -> Loaded:
     page = await worker.prepare(url)
-    return await worker.unless_gone(_load_in(worker, page, url, settings))  # the tab is the one prepare() made
+    return await worker.unless_gone(_load_in(worker, page, url, settings, after_load))  # the tab is the one prepare() made
 
 
-async def _load_in(worker: PageWorker, page: Page, url: str, settings: Settings) -> Loaded:
+async def _load_in(worker: PageWorker, page: Page, url: str, settings: Settings, after_load: AfterLoad | None) -> Loaded:
     started = time.perf_counter()
     page, response = await _goto_with_retries(worker, page, url, settings)
     _check_response(response, url)
+    if after_load is not None:
+        await after_load(page)  # the page's steps: a cookie banner away, a widget waited for
+        worker.navigations[1:] = []  # a step may navigate (goto, a form's submit): where it ends is the page audited
+        url = page.url
     await _settle(page, settings.settle_ms)
     final_url = page.url
     _check_still_here(worker, url)
     return Loaded(page, url, final_url, time.perf_counter() - started)
 
 
-async def _audit(worker: PageWorker, loaded: Loaded, settings: Settings, axe_options: dict[str, Any]) -> Rendered:
+async def _audit(worker: PageWorker, loaded: Loaded, settings: Settings, axe_options: dict[str, Any],
+                 context: dict[str, Any] | None = None) -> Rendered:
     _check_still_here(worker, loaded.url)  # it may have gone while waiting for its turn
     assert worker.cdp is not None
     world = worker.world = IsolatedWorld(worker.cdp)
     # With axe off, axe still runs its internal rule that records accessible names.
     results, snap, skipped, axe_s = await examine(world, await main_frame_id(worker.cdp), axe_options if settings.run_axe else NAMES_ONLY,
-                                                  lambda phase: setattr(worker, "phase", phase))
+                                                  lambda phase: setattr(worker, "phase", phase), context)
     _check_still_here(worker, loaded.url)
+    links = await world.call(await main_frame_id(worker.cdp), LINKS_JS) if settings.collect_links else []
     screenshot = await _screenshot(loaded.page) if settings.screenshots else None
     warnings = list(worker.warnings)
     blocked = worker.policy.warning()
@@ -501,17 +525,18 @@ async def _audit(worker: PageWorker, loaded: Loaded, settings: Settings, axe_opt
     if skipped:
         warnings.append(f"{skipped} frame(s) not audited (cross-origin or gone)")
     return Rendered(url=loaded.url, final_url=loaded.final_url, title=snap.get("title", ""), axe_results=results, snapshot=snap,
-                    warnings=warnings, load_s=loaded.load_s, axe_s=axe_s, screenshot=screenshot)
+                    warnings=warnings, load_s=loaded.load_s, axe_s=axe_s, screenshot=screenshot, links=list(links or []))
 
 
 async def examine(world: IsolatedWorld, top: str, axe_options: dict[str, Any],
-                  phase: Callable[[str], None] = lambda _phase: None) -> tuple[dict[str, Any], dict[str, Any], int, float]:
+                  phase: Callable[[str], None] = lambda _phase: None,
+                  context: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any], int, float]:
     """axe-core, then the snapshot, in a11y's world of a tab: the page as it is now, shared by the
     pool's tabs and live pages (``a11y.check``). Returns axe's results, the snapshot, the frames
     axe could not audit and axe's seconds. Awaits nothing but ``world``'s protocol calls."""
     started = time.perf_counter()
     phase("running axe-core")
-    results, skipped = await run_axe(world, top, axe_options)
+    results, skipped = await run_axe(world, top, axe_options, context)
     axe_s = time.perf_counter() - started
     targets = sorted({json.dumps(node["target"][0]) for key in ("violations", "incomplete") for rule in results.get(key, [])
                       for node in rule["nodes"] if len(node.get("target", [])) == 1})

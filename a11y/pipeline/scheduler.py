@@ -19,15 +19,20 @@ from playwright.async_api import Error as PlaywrightError
 
 from ..model import PageResult
 from ..settings import Settings
+from ..steps import plan_for
+from .actions import run_steps, wait_for_all
 from .axe import AxeRule, parse_rules, run_options
 from .browser import BrowserHost
-from .render import RENDERER_CRASHED, PageFailed, PageWorker, Rendered, audit_page, axe_rule_catalog, load_page, without_lone_surrogates
+from .render import RENDERER_CRASHED, AfterLoad, PageFailed, PageWorker, Rendered, audit_page, axe_rule_catalog, load_page, without_lone_surrogates
 from .targets import Target, redact_url
 
 GC_EVERY = 20  # pages between full garbage collections on long runs
 IDLE_POLL_S = 0.05  # how often an idle tab looks for a page that came back for a retry
 ProgressCallback = Callable[[PageResult, int, int], None]
 StopCheck = Callable[[], bool]
+# A rendered page's URL, final URL and links: where a crawl finds pages. It may answer why the page
+# is not to be audited after all (a crawled link that left the site): then it is an error page.
+LinksCallback = Callable[[str, str, list[str]], str | None]
 RETRIED_WARNING = "audited on a second try, in a fresh tab: the browser or its renderer died during the first"
 
 
@@ -38,6 +43,7 @@ class Analysis:
     page: PageResult
     rendered: Rendered
     catalog: dict[str, AxeRule]
+    settings: Settings | None = None  # the page's own (a [[pages]] entry's disabled rules, scope), when not the run's
 
 
 class RuleCatalog:
@@ -69,8 +75,9 @@ class Scheduler:
     """One run's pages over ``settings.concurrency`` tabs of ``host``'s browser."""
 
     def __init__(self, host: BrowserHost, settings: Settings, catalog: RuleCatalog, progress: ProgressCallback | None = None,
-                 should_stop: StopCheck | None = None) -> None:
+                 should_stop: StopCheck | None = None, on_links: LinksCallback | None = None) -> None:
         self.host = host
+        self.on_links = on_links  # set: pages may be added while the run goes (``add``), e.g. by a crawl
         self.settings = settings
         self.catalog = catalog
         self.progress = progress
@@ -94,12 +101,20 @@ class Scheduler:
         self.results = [None] * len(targets)
         for index in range(len(targets)):
             self.queue.put_nowait(index)
-        tabs = [asyncio.create_task(self._tab()) for _ in range(min(max(1, self.settings.concurrency), max(1, len(targets))))]
+        wanted = len(targets) if self.on_links is None else self.settings.concurrency  # a crawl's pages come later
+        tabs = [asyncio.create_task(self._tab()) for _ in range(min(max(1, self.settings.concurrency), max(1, wanted)))]
         watcher = asyncio.create_task(self._watch(tabs))
         await asyncio.gather(*tabs, return_exceptions=True)
         watcher.cancel()
         interrupted = self.should_stop() and any(r is None for r in self.results)
         return [r for r in self.results if r is not None], bool(interrupted)
+
+    def add(self, target: Target, url: str) -> None:
+        """One more page, found during the run: audited after those queued, reported after them."""
+        self.targets.append(target)
+        self.urls[target] = url
+        self.results.append(None)
+        self.queue.put_nowait(len(self.targets) - 1)
 
     # -- one tab ------------------------------------------------------------------------------
 
@@ -146,8 +161,14 @@ class Scheduler:
         self.in_flight += 1
         generation = self.host.generation
         try:
+            settings, axe_options, after_load, context = self._plan(url)
             async with self._host_gate(url) or nullcontext():
-                outcome = await render_target(worker, target, url, self.settings, self.axe_options, self.catalog, self.axe_gate)
+                outcome = await render_target(worker, target, url, settings, axe_options, self.catalog, self.axe_gate, after_load, context)
+            if isinstance(outcome, Analysis):
+                outcome.settings = settings
+                refused = self.on_links(url, outcome.rendered.final_url, outcome.rendered.links) if self.on_links else None  # before
+                if refused:  # in_flight drops, so no idle tab quits while pages are still being found
+                    outcome = failed(outcome.page, refused)
         finally:
             self.in_flight -= 1
         if isinstance(outcome, PageResult):
@@ -160,6 +181,21 @@ class Scheduler:
                 self._record(index, outcome)
         return outcome
 
+    def _plan(self, url: str) -> tuple[Settings, dict[str, Any], AfterLoad | None, dict[str, Any] | None]:
+        """The page's settings, axe options, steps and axe context: the run's, with its [[pages]] entries'."""
+        plan = plan_for(url, self.settings.pages, self.settings.scope)
+        if not (plan.steps or plan.wait_for or plan.disable or plan.scope):
+            return self.settings, self.axe_options, None, None
+        settings = replace(self.settings, disabled_rules=self.settings.disabled_rules | plan.disable, scope=plan.scope)
+        axe_options = run_options(settings.axe_tags(), settings.disabled_rules) if plan.disable else self.axe_options
+        timeout_ms = self.settings.timeout_s * 1000
+
+        async def after_load(page: Any) -> None:
+            await run_steps(page, plan.steps, timeout_ms)
+            await wait_for_all(page, plan.wait_for, timeout_ms)
+
+        return settings, axe_options, after_load if plan.steps or plan.wait_for else None, plan.scope.axe_context()
+
     def _host_gate(self, url: str) -> asyncio.Semaphore | None:
         """--max-per-host: at most N pages of one remote host at once."""
         host_name = urlsplit(url).netloc
@@ -168,7 +204,7 @@ class Scheduler:
         return self.host_gates.setdefault(host_name, asyncio.Semaphore(self.settings.max_per_host))
 
     async def _analyse_and_record(self, index: int, analysis: Analysis) -> None:
-        self._record(index, await analyse(analysis, self.settings))
+        self._record(index, await analyse(analysis, analysis.settings or self.settings))
 
     def _record(self, index: int, result: PageResult) -> None:
         if index in self.retried and result.status == "ok":
@@ -194,7 +230,8 @@ class Scheduler:
 # -- one page ---------------------------------------------------------------------------------
 
 async def render_target(worker: PageWorker, target: Target, url: str, settings: Settings, axe_options: dict[str, Any],
-                        catalog: RuleCatalog, axe_gate: asyncio.Semaphore) -> PageResult | Analysis:
+                        catalog: RuleCatalog, axe_gate: asyncio.Semaphore, after_load: AfterLoad | None = None,
+                        context: dict[str, Any] | None = None) -> PageResult | Analysis:
     """Render one page: what our rules need, or an error page. Every failure is caught."""
     if target.error:
         return PageResult(source=target.source, url="", status="error", error=target.error, found_by=target.found_by.to_dict())
@@ -202,7 +239,7 @@ async def render_target(worker: PageWorker, target: Target, url: str, settings: 
     # The page's own timeout covers loading; the margin covers settling, axe and the snapshot.
     budget = settings.timeout_s * 2 + settings.settle_ms / 1000 + 10
     try:
-        rendered = await render_within(budget, worker, url, settings, axe_options, axe_gate)
+        rendered = await render_within(budget, worker, url, settings, axe_options, axe_gate, after_load, context)
     except PageFailed as exc:
         return failed(page, str(exc))
     except asyncio.TimeoutError:
@@ -222,15 +259,15 @@ async def render_target(worker: PageWorker, target: Target, url: str, settings: 
 
 
 async def render_within(budget: float, worker: PageWorker, url: str, settings: Settings, axe_options: dict[str, Any],
-                        axe_gate: asyncio.Semaphore) -> Rendered:
+                        axe_gate: asyncio.Semaphore, after_load: AfterLoad | None = None, context: dict[str, Any] | None = None) -> Rendered:
     """Load the page, then audit it once ``axe_gate`` lets it; ``budget`` bounds both, not the wait for the gate."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + budget
-    loaded = await asyncio.wait_for(load_page(worker, url, settings), timeout=deadline - loop.time())
+    loaded = await asyncio.wait_for(load_page(worker, url, settings, after_load), timeout=deadline - loop.time())
     queued = loop.time()
     async with axe_gate:
         deadline += loop.time() - queued
-        return await asyncio.wait_for(audit_page(worker, loaded, settings, axe_options), timeout=deadline - loop.time())
+        return await asyncio.wait_for(audit_page(worker, loaded, settings, axe_options, context), timeout=deadline - loop.time())
 
 
 async def analyse(analysis: Analysis, settings: Settings) -> PageResult:
