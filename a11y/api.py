@@ -57,7 +57,8 @@ def settings_from(values: dict[str, Any], screenshots: bool) -> Settings:
              "settle_ms": "settle_ms", "viewport": "viewport", "browser_path": "browser_path", "rules": "rule_options",
              "block_external": "block_external", "max_per_host": "max_per_host", "headers": "headers", "cookies": "cookies"}
     kwargs = {field_name: values[key] for key, field_name in names.items() if key in values}
-    disabled = values.get("disable", [])
+    disabled = values.get("disable") or []
+    disabled = [disabled] if isinstance(disabled, str) else disabled  # "a,b" from the command line, a list from a file
     kwargs["disabled_rules"] = frozenset(r.strip() for item in disabled for r in str(item).split(",") if r.strip())
     kwargs["scope"] = Scope(tuple(values.get("include", ())), tuple(values.get("exclude", ())))
     kwargs["pages"] = values.get("pages", ())

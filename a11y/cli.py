@@ -26,7 +26,6 @@ from .reports import ASSETS_DIR, DEFAULT_FORMATS, FORMATS, get_reporter
 from .reports.console_report import failing_lines, page_line, shown, summary_lines
 from .reports.outdir import OutDirError, check_out_dir, publish
 from .settings import OPTIONS, Settings, Viewport
-from .steps import Scope
 from .version import __version__
 
 EXIT_HELP = """Exit codes: 0 no violation at or above --fail-on; 1 there are; 2 a11y could not do its
@@ -195,23 +194,14 @@ def merge_config(ctx: click.Context, params: dict[str, Any]) -> Invocation:
 
 
 def build_settings(inv: Invocation, screenshots: bool) -> Settings:
-    disabled = inv.disabled if isinstance(inv.disabled, (list, tuple)) else [inv.disabled]
-    return Settings(
-        standard=inv.standard, best_practice=inv.best_practice, concurrency=inv.concurrency, timeout_s=float(inv.timeout),
-        settle_ms=inv.settle_ms, viewport=inv.viewport, browser_path=inv.browser_path,
-        disabled_rules=frozenset(r.strip() for item in disabled for r in str(item).split(",") if r.strip()),
-        rule_options=inv.config.get("rules", {}), screenshots=screenshots, block_external=inv.block_external,
-        max_per_host=inv.max_per_host, headers=inv.headers, cookies=inv.cookies, pages=inv.config.get("pages", ()),
-        login=inv.config.get("login"), scope=Scope(tuple(inv.include), tuple(inv.exclude)), storage_state=_storage_state(inv.storage_state),
-    )
+    """The engine's Settings, made by the library from the config's values with the command line's over them."""
+    from .api import settings_from
+    from .pipeline.actions import LoginFailed
 
-
-def _storage_state(path: str | None) -> dict[str, Any] | None:
-    from .pipeline.actions import LoginFailed, read_storage_state
-
+    values = {**inv.config.values, **{CONFIG_NAMES.get(name, name): value for name, value in inv.values.items()}}
     try:
-        return read_storage_state(path) if path else None
-    except LoginFailed as exc:
+        return settings_from(values, screenshots)
+    except LoginFailed as exc:  # an unreadable --storage-state file
         raise Fatal(str(exc)) from None
 
 
