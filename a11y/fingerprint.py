@@ -11,7 +11,6 @@ import json
 import re
 from collections import Counter
 from dataclasses import replace
-from urllib.parse import urlsplit
 
 from .model import PageResult
 
@@ -40,21 +39,10 @@ def normalise_html(html: str) -> str:
     return text.strip().rstrip("…")
 
 
-def page_key(page: PageResult) -> str:
-    """The page's name without the loopback server's port."""
-    if page.source:
-        return page.source
-    parts = urlsplit(page.url)
-    host = parts.hostname or ""
-    if host in ("127.0.0.1", "localhost", "::1"):
-        host = "loopback"
-    return f"{parts.scheme}://{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
-
-
 def fingerprinted(page: PageResult) -> PageResult:
     """The page with each finding's fingerprint set; identical elements are told apart by their order."""
     seen: Counter[tuple[str, str, str]] = Counter()
-    key = page_key(page)
+    key = page.key
     findings = []
     for finding in page.findings:
         identity = (finding.rule, normalise_target(finding.target), normalise_html(finding.html))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from .text import plain
 
@@ -158,9 +159,19 @@ class PageResult:
         return replace(self, findings=tuple(findings))
 
     @property
-    def key(self) -> str:
-        """A name for the page that does not depend on the server's port."""
+    def name(self) -> str:
+        """The page as the user named it: its file, else its URL. What messages show."""
         return self.source or self.url
+
+    @property
+    def key(self) -> str:
+        """The page's identity across runs: its file, else its URL without the loopback server's
+        port (a new port each run). Fingerprints, baselines and reports' page lists use it."""
+        if self.source:
+            return self.source
+        parts = urlsplit(self.url)
+        host = "loopback" if parts.hostname in ("127.0.0.1", "localhost", "::1") else parts.hostname or ""
+        return f"{parts.scheme}://{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
     def count(self, outcome: str) -> int:
         return sum(1 for f in self.findings if f.outcome == outcome)
@@ -172,9 +183,9 @@ class PageResult:
 
     def failure_message(self, fail_on: str = "serious", *, strict: bool = False) -> str | None:
         """Why the page fails a gate at ``fail_on``, as lines a person reads; None when it passes."""
-        name = plain(self.key)
-        errors = ([f"{self.key}: {self.error}"] if self.status == "error" else []) + \
-            [f"{self.key}: rule {f.rule} crashed" for f in self.findings if f.outcome == "error"]
+        name = plain(self.name)
+        errors = ([f"{self.name}: {self.error}"] if self.status == "error" else []) + \
+            [f"{self.name}: rule {f.rule} crashed" for f in self.findings if f.outcome == "error"]
         if errors:
             return "\n".join([f"a11y: {name} could not be fully audited", *(f"  {plain(e)}" for e in errors)])
         policy = GatePolicy(fail_on=fail_on, strict=strict)
@@ -214,6 +225,15 @@ class PageResult:
 
 
 @dataclass(frozen=True)
+class CriteriaView:
+    """A run's WCAG criteria at its standard's level: each page's rows (in the order of the pages) and the run's."""
+
+    level: str
+    pages: list[list[dict[str, Any]]]
+    rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class RunResult:
     """The outcome of one audit run over many pages. Immutable: finishing it makes a new one."""
 
@@ -233,6 +253,8 @@ class RunResult:
     planned: int | None = None
     # The gate's decision, set by a11y.ci.finish.finish(); every report reads it (a11y.ci.gate.Verdict).
     verdict: Verdict | None = field(default=None, repr=False)
+    # The WCAG criteria view, computed once by finishing (a11y.pipeline.criteria); every report reads it.
+    criteria: CriteriaView | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _freeze(self, "pages")

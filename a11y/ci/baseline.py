@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from ..files import read_schema_json, write_atomic
-from ..fingerprint import page_key
 from ..model import Finding, PageResult, RunResult
 
 BASELINE_SCHEMA = "a11y-baseline/1"
@@ -28,7 +27,7 @@ class BaselineError(ValueError):
 
 def baseline_entries(run: RunResult) -> list[dict[str, Any]]:
     entries = [
-        {"fingerprint": f.fingerprint, "page": page_key(page), "rule": f.rule, "target": f.target, "impact": f.impact, "outcome": f.outcome}
+        {"fingerprint": f.fingerprint, "page": page.key, "rule": f.rule, "target": f.target, "impact": f.impact, "outcome": f.outcome}
         for page, f in run.findings() if f.outcome in ("violation", "needs-review")
     ]
     return sorted(entries, key=lambda e: (e["page"], e["rule"], e["target"], e["fingerprint"]))
@@ -69,5 +68,5 @@ def _marked(finding: Finding, known: set[str]) -> Finding:
 def fixed_entries(run: RunResult, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Baseline entries of pages audited this time whose finding is gone."""
     seen = {fp for _, f in run.findings() for fp in (f.fingerprint, *f.also_fingerprints)}
-    audited = {page_key(p) for p in run.pages if p.status == "ok"}
+    audited = {p.key for p in run.pages if p.status == "ok"}
     return [e for e in entries if e["fingerprint"] not in seen and e.get("page") in audited]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Finding, PageResult, RunResult
+from ..pipeline.criteria import compute_criteria
 from .baseline import BaselineError, fixed_entries, load_baseline, mark_page
 from .config import ConfigError, Ignore, selector_matches
 from .gate import GatePolicy, Verdict, decide
@@ -69,7 +70,7 @@ class Finishing:
         # an ignore of a rule (and element) merged into this finding still applies to it
         rules, targets = (finding.rule, *finding.also), (finding.target, *finding.also_targets)
         ignore = next((i for i in self.ignores if i.rule in rules and any(selector_matches(i.selector, t) for t in targets)
-                       and (i.page is None or i.page == page.key)), None)
+                       and (i.page is None or i.page in (page.name, page.key))), None)
         if ignore is None:
             return finding
         return replace(finding, review={"decision": "accepted", "note": f"ignored by config: {ignore.reason}"})
@@ -81,7 +82,7 @@ class Finishing:
             finished = replace(finished, stale_reviews=stale_reviews(finished, self.review))
         if self.baseline is not None:
             finished = replace(finished, baseline_fixed=fixed_entries(finished, self.baseline))
-        return replace(finished, verdict=decide(finished, self.policy))
+        return replace(finished, verdict=decide(finished, self.policy), criteria=compute_criteria(finished))
 
     def verdict(self, run: RunResult, **changes: Any) -> Verdict:
         """The verdict under this policy with ``changes`` (e.g. another ``fail_on``), for ``Run.gate()``."""

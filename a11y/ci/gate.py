@@ -25,8 +25,8 @@ def exit_code(run: RunResult, policy: GatePolicy) -> int:
 
 def decide(run: RunResult, policy: GatePolicy) -> Verdict:
     """The one gate decision for ``run`` (after ignores, review decisions and the baseline applied)."""
-    errors = [f"{p.key}: {p.error}" for p in run.pages if p.status == "error"]
-    errors += [f"{p.key}: rule {f.rule} crashed" for p, f in run.findings() if f.outcome == "error"]
+    errors = [f"{p.name}: {p.error}" for p in run.pages if p.status == "error"]
+    errors += [f"{p.name}: rule {f.rule} crashed" for p, f in run.findings() if f.outcome == "error"]
     failing = tuple(failing_findings(run, policy))
     code = EXIT_TOOL_ERROR if errors else EXIT_FINDINGS if len(failing) > policy.max_violations else EXIT_CLEAN
     deltas = None

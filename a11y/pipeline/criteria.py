@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ..model import Finding, PageResult, RunResult
+from ..model import CriteriaView, Finding, PageResult, RunResult
 
 STATUSES = ("fails", "needs-review", "reviewed-no-failures", "no-automated-failures", "not-applicable")
 STATUS_LABELS = {
@@ -359,7 +359,7 @@ def _run_row(criterion: Criterion, pages: Sequence[PageResult], entries: Sequenc
     row["findings"] = fingerprints
     counts = Counter(e["status"] for e in entries)
     row["pages"] = {s: counts[s] for s in STATUSES if counts[s]}
-    row["failing_pages"] = [page.key for page, _ in chosen] if status == "fails" else []
+    row["failing_pages"] = [page.name for page, _ in chosen] if status == "fails" else []
     return row
 
 
@@ -379,6 +379,19 @@ def _run_reason(criterion: Criterion, status: str, chosen: Sequence[tuple[PageRe
     if status == "needs-review" and not chosen[0][1]["rules"]:
         return undecided_reason(criterion, "the audited pages have")
     return chosen[0][1]["reason"]
+
+
+def compute_criteria(run: RunResult) -> CriteriaView:
+    level = level_of_standard(str(run.tool.get("standard", "")))
+    per_page, rows = criteria_for_pages_and_run(run, rule_criteria_of(run), level)
+    return CriteriaView(level, per_page, rows)
+
+
+def criteria_of(run: RunResult) -> CriteriaView:
+    """The view the finished run carries (computed once, by a11y.ci.finish); computed here for a run
+    built by hand. Every report reads this one view."""
+    view = run.criteria
+    return view if view is not None else compute_criteria(run)
 
 
 def findings_by_fingerprint(run: RunResult) -> dict[str, tuple[PageResult, Finding]]:

@@ -27,18 +27,15 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from ..ci.gate import verdict_of
-from ..fingerprint import page_key
 from ..model import IMPACTS, Finding, PageResult, RunResult
 from ..pipeline.criteria import (
     DISCLAIMER,
     STATUS_LABELS,
     STATUSES,
-    criteria_for_pages_and_run,
+    criteria_of,
     criteria_table,
     criterion_key,
     get_criterion,
-    level_of_standard,
-    rule_criteria_of,
     undecided_reason,
 )
 from . import ASSETS_DIR, write_atomic
@@ -91,7 +88,7 @@ def screenshot_sources(run: RunResult, inline_limit: int = INLINE_LIMIT) -> Scre
         if inline:
             src = "data:image/jpeg;base64," + base64.b64encode(page.screenshot).decode("ascii")
         else:
-            name = asset_name(page_key(page))
+            name = asset_name(page.key)
             shots.files[name] = page.screenshot
             src = f"{ASSETS_DIR}/{name}"
         shots.sources[index] = {"src": src, "w": size[0], "h": size[1]}
@@ -143,7 +140,7 @@ def safe_href(url: str | None, allow_loopback: bool = False) -> str:
 
 def storage_key(run: RunResult) -> str:
     """Names the run's page set, so decisions in localStorage follow the same pages across runs."""
-    keys = "\n".join(sorted(page_key(page) for page in run.pages))
+    keys = "\n".join(sorted(page.key for page in run.pages))
     return hashlib.sha256(keys.encode("utf-8")).hexdigest()[:16]
 
 
@@ -172,9 +169,8 @@ def criteria_view(run: RunResult) -> dict[str, Any]:
     A page's statuses are a string of digits (an index into ``statuses`` per row) so 500 pages stay
     small; its reasons are kept only where they say something the run's row does not.
     """
-    rule_criteria = rule_criteria_of(run)
-    level = level_of_standard(str(run.tool.get("standard", "")))
-    page_rows, rows = criteria_for_pages_and_run(run, rule_criteria, level)
+    view = criteria_of(run)
+    level, page_rows, rows = view.level, view.pages, view.rows
     per_page = [{
         "codes": "".join(str(STATUSES.index(e["status"])) for e in entries),
         "reasons": {e["id"]: e["reason"] for e in entries if e["findings"] or e["status"] == "not-applicable"},
@@ -217,7 +213,7 @@ def finding_view(finding: Finding, page_index: int, number: int) -> dict[str, An
 def page_view(page: PageResult, index: int, shot: dict[str, Any] | None) -> dict[str, Any]:
     size = page.page_size or {}
     return {
-        "key": page_key(page),
+        "key": page.key,
         "title": page.title,
         "source": page.source or "",
         "url": page.final_url or page.url,

@@ -18,15 +18,13 @@ class JsonReporter:
 
     def data(self, run: RunResult) -> dict:
         """The run plus the WCAG criteria view, per page and for the whole run."""
-        from ..pipeline.criteria import DISCLAIMER, criteria_for_pages_and_run, level_of_standard, rule_criteria_of
+        from ..pipeline.criteria import DISCLAIMER, criteria_of
 
         data = run.to_dict()
-        rule_criteria = rule_criteria_of(run)
-        level = level_of_standard(str(run.tool.get("standard", "")))
-        per_page, run_rows = criteria_for_pages_and_run(run, rule_criteria, level)
-        for page_data, rows in zip(data["pages"], per_page, strict=True):
+        view = criteria_of(run)
+        for page_data, rows in zip(data["pages"], view.pages, strict=True):
             page_data["criteria"] = rows
-        data["criteria"] = run_rows
+        data["criteria"] = view.rows
         data["criteria_note"] = DISCLAIMER
         return data
 

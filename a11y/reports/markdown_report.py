@@ -18,9 +18,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..ci.gate import verdict_of
-from ..fingerprint import page_key
 from ..model import IMPACT_RANK, IMPACTS, Finding, PageResult, RunResult
-from ..pipeline.criteria import DISCLAIMER, STATUS_LABELS, criteria_for_run, level_of_standard, rule_criteria_of, status_counts
+from ..pipeline.criteria import DISCLAIMER, STATUS_LABELS, criteria_of, level_of_standard, status_counts
 from . import write_atomic
 
 SIZE_LIMIT = 60_000  # characters; GitHub's comment limit is 65,536
@@ -72,7 +71,7 @@ def _pages(count: int) -> str:
 def worst_findings(run: RunResult) -> list[tuple[PageResult, Finding]]:
     """Violations first, then findings that need review; the highest impact first in each."""
     open_findings = [(p, f) for p, f in run.findings() if f.status in ("violation", "needs-review")]
-    return sorted(open_findings, key=lambda pf: (pf[1].status != "violation", IMPACT_RANK.get(pf[1].impact, 9), pf[1].rule, page_key(pf[0]), pf[1].target))
+    return sorted(open_findings, key=lambda pf: (pf[1].status != "violation", IMPACT_RANK.get(pf[1].impact, 9), pf[1].rule, pf[0].key, pf[1].target))
 
 
 class MarkdownReporter:
@@ -119,7 +118,7 @@ class MarkdownReporter:
             return ""
         lines = ["### Pages that could not be audited", ""]
         for page in failed[:20]:
-            lines.append(f"- {md_code(page_key(page), 120)}: {md_text(page.error, 200)}")
+            lines.append(f"- {md_code(page.key, 120)}: {md_text(page.error, 200)}")
         if len(failed) > 20:
             lines.append(f"- … and {len(failed) - 20} more")
         return "\n".join(lines) + "\n"
@@ -134,7 +133,7 @@ class MarkdownReporter:
         rows = max(0, min(max_rows, 20))
         if new and rows:
             lines += ["New:", "", "| Impact | Status | Rule | Page | Selector |", "| --- | --- | --- | --- | --- |"]
-            lines += [f"| {f.impact} | {f.status} | {md_code(f.rule, 60)} | {md_code(page_key(p), 80)} | {md_code(f.target, 100)} |"
+            lines += [f"| {f.impact} | {f.status} | {md_code(f.rule, 60)} | {md_code(p.key, 80)} | {md_code(f.target, 100)} |"
                       for p, f in new[:rows]]
             lines.append("")
         if run.baseline_fixed and rows:
@@ -153,7 +152,7 @@ class MarkdownReporter:
                 continue
             row = counts.setdefault(finding.rule, [0, 0])
             row[0 if finding.status == "violation" else 1] += 1
-            pages.setdefault(finding.rule, set()).add(page_key(page))
+            pages.setdefault(finding.rule, set()).add(page.key)
             helps.setdefault(finding.rule, (finding.help, finding.help_url))
         if not counts:
             return ""
@@ -175,7 +174,7 @@ class MarkdownReporter:
         if max_rows > 0:
             lines += ["| Impact | Status | Rule | Page | Selector | Message |", "| --- | --- | --- | --- | --- | --- |"]
             for page, finding in worst[:max_rows]:
-                lines.append(f"| {finding.impact} | {finding.status} | {md_code(finding.rule, 60)} | {md_code(page_key(page), 80)} | "
+                lines.append(f"| {finding.impact} | {finding.status} | {md_code(finding.rule, 60)} | {md_code(page.key, 80)} | "
                              f"{md_code(finding.target, 100)} | {md_text(finding.message)} |")
         left = len(worst) - min(max_rows, len(worst))
         if left > 0:
@@ -187,7 +186,7 @@ class MarkdownReporter:
         """The run's criteria rows; None when no page was audited."""
         if not any(page.status == "ok" for page in run.pages):
             return None
-        return criteria_for_run(run, rule_criteria_of(run), level_of_standard(str(run.tool.get("standard", ""))))
+        return criteria_of(run).rows
 
     def _criteria(self, run: RunResult, rows: list[dict[str, Any]] | None, links: bool, full: bool) -> str:
         """The criteria matrix: the criteria with findings, then every criterion in a collapsed table.
