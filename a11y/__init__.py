@@ -15,7 +15,7 @@ def __getattr__(name: str):  # lazy: importing a11y must not import Playwright
 
         return getattr(api, name)
     if name == "CheckFailed":
-        from .live import CheckFailed
+        from .pipeline.live import CheckFailed
 
         return CheckFailed
     if name == "PageResult":

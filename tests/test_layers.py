@@ -93,3 +93,10 @@ def test_no_import_cycle() -> None:
         if module not in state:
             visit(module, [module])
     assert cycles == []
+
+
+def test_every_public_name_resolves() -> None:
+    """``a11y.X`` for each name in ``a11y.__all__`` (they are imported lazily, so a moved module shows only here)."""
+    import a11y
+
+    assert [name for name in a11y.__all__ if getattr(a11y, name, None) is None] == []
