@@ -462,22 +462,43 @@ _NOISE = frozenset({
     "gray", "grey", "red", "blue", "green", "yellow", "orange", "purple", "pink", "normal", "hover", "active", "on", "off",
     "pic", "social",
 })
-_SYNONYMS = {
-    "bars": "Menu", "bar": "Menu", "hamburger": "Menu", "navicon": "Menu", "reorder": "Menu", "burger": "Menu",
-    "times": "Close", "xmark": "Close", "x": "Close", "close": "Close", "cross": "Close",
-    "magnifying glass": "Search", "magnifier": "Search", "search": "Search", "loupe": "Search",
-    "envelope": "Email", "mail": "Email", "envelope o": "Email", "e mail": "Email", "email": "Email",
-    "shopping cart": "Shopping cart", "cart": "Cart", "basket": "Basket",
-    "twitter": "Twitter", "x twitter": "X (Twitter)", "facebook": "Facebook", "facebook f": "Facebook",
-    "facebook square": "Facebook", "linkedin": "LinkedIn", "linkedin in": "LinkedIn", "linked in": "LinkedIn", "you tube": "YouTube",
-    "fb": "Facebook", "twit": "Twitter", "tw": "Twitter", "pi": "Pinterest", "pin": "Pinterest", "gplus": "Google+",
-    "google plus": "Google+", "g plus": "Google+", "yt": "YouTube", "ig": "Instagram", "insta": "Instagram", "wa": "WhatsApp", "youtube": "YouTube",
-    "instagram": "Instagram", "pinterest": "Pinterest", "pinterest p": "Pinterest", "whatsapp": "WhatsApp",
-    "reddit": "Reddit", "tiktok": "TikTok", "rss": "RSS feed", "feed": "RSS feed", "github": "GitHub",
-    "print": "Print", "printer": "Print", "share": "Share", "share alt": "Share", "lock": "Lock", "padlock": "Lock",
-    "home": "Home", "house": "Home", "user": "Account", "person": "Account", "account": "Account",
+# The curated names an icon suggestion may use: what a class word, sprite id or svg title
+# says, mapped to the name a control showing that icon usually needs. Nothing outside this list
+# is ever suggested: a guess from an unknown class word ("Cb", "Moon cbsicon") misleads.
+KNOWN_ICONS = {
+    "search": "Search", "magnifying glass": "Search", "magnifier": "Search", "loupe": "Search", "lupa": "Search",
+    "menu": "Menu", "bars": "Menu", "hamburger": "Menu", "navicon": "Menu", "burger": "Menu", "reorder": "Menu",
+    "close": "Close", "times": "Close", "xmark": "Close", "x": "Close", "cross": "Close", "dismiss": "Close",
+    "share": "Share", "share alt": "Share", "rss": "RSS feed", "feed": "RSS feed", "atom": "RSS feed",
+    "print": "Print", "printer": "Print", "email": "Email", "mail": "Email", "envelope": "Email", "e mail": "Email",
+    "lock": "Lock", "padlock": "Lock", "locked padlock": "Lock", "unlock": "Unlock",
+    "home": "Home", "house": "Home", "user": "Account", "person": "Account", "account": "Account", "profile": "Account",
+    "login": "Sign in", "log in": "Sign in", "signin": "Sign in", "sign in": "Sign in", "logout": "Sign out",
+    "log out": "Sign out", "sign out": "Sign out",
+    "shopping cart": "Shopping cart", "cart": "Shopping cart", "basket": "Basket",
+    "comment": "Comments", "comments": "Comments", "phone": "Phone", "download": "Download", "upload": "Upload",
+    "play": "Play", "pause": "Pause", "stop": "Stop", "mute": "Mute", "volume": "Volume", "fullscreen": "Full screen",
+    "zoom": "Zoom", "zoom in": "Zoom in", "zoom out": "Zoom out", "expand": "Expand", "collapse": "Collapse",
     "chevron down": "Expand", "caret down": "Expand", "angle down": "Expand",
+    "next": "Next", "arrow right": "Next", "chevron right": "Next", "angle right": "Next",
+    "prev": "Previous", "previous": "Previous", "arrow left": "Previous", "chevron left": "Previous", "angle left": "Previous",
+    "arrow back": "Back", "back": "Back", "back to top": "Back to top", "arrow up": "Back to top",
+    "settings": "Settings", "cog": "Settings", "gear": "Settings", "help": "Help", "question": "Help", "info": "Information",
+    "calendar": "Calendar", "bookmark": "Bookmark", "heart": "Like", "like": "Like", "edit": "Edit", "pencil": "Edit",
+    "trash": "Delete", "delete": "Delete", "plus": "Add", "add": "Add", "filter": "Filter", "globe": "Language",
+    "language": "Language", "location": "Location", "map marker": "Location", "copy": "Copy", "link": "Copy link",
+    "twitter": "Twitter", "x twitter": "X (Twitter)", "twit": "Twitter", "tw": "Twitter",
+    "facebook": "Facebook", "facebook f": "Facebook", "facebook square": "Facebook", "fb": "Facebook",
+    "linkedin": "LinkedIn", "linkedin in": "LinkedIn", "linked in": "LinkedIn", "youtube": "YouTube", "you tube": "YouTube",
+    "yt": "YouTube", "instagram": "Instagram", "insta": "Instagram", "ig": "Instagram", "pinterest": "Pinterest",
+    "pinterest p": "Pinterest", "pi": "Pinterest", "pin": "Pinterest", "whatsapp": "WhatsApp", "wa": "WhatsApp",
+    "reddit": "Reddit", "tiktok": "TikTok", "github": "GitHub", "telegram": "Telegram", "flickr": "Flickr",
+    "tumblr": "Tumblr", "google plus": "Google+", "googleplus": "Google+", "gplus": "Google+", "g plus": "Google+",
+    "vk": "VK", "weibo": "Weibo", "line": "LINE", "mastodon": "Mastodon", "bluesky": "Bluesky", "threads": "Threads",
 }
+# Bare words in a longer phrase that are too vague to name a control on their own.
+_WEAK_ALONE = frozenset({"x", "pi", "pin", "wa", "tw", "ig", "yt", "fb", "link", "copy", "back", "line", "add", "plus", "stop",
+                         "info", "question", "heart", "like", "play"})
 _SOCIAL_HOSTS = {
     "twitter.com": "Twitter", "x.com": "X (Twitter)", "facebook.com": "Facebook", "linkedin.com": "LinkedIn",
     "youtube.com": "YouTube", "instagram.com": "Instagram", "pinterest.com": "Pinterest", "reddit.com": "Reddit",
@@ -516,13 +537,24 @@ _LEADING_MARKERS = frozenset({
 
 
 def humanise(phrase: str) -> str:
-    """A name for the thing a token describes: "shopping cart" -> "Shopping cart", "bars" -> "Menu"."""
-    phrase = phrase.strip().lower()
+    """The curated name for what a token says ("bars" -> "Menu", "social pinterest" ->
+    "Pinterest", "search close" -> "Close"), or '' when no known icon name is in it.
+
+    The whole phrase wins; else the last known pair or word (the thing a BEM-ish class ends
+    on: "search-close" closes the search); one- and two-letter abbreviations only as the whole."""
+    phrase = re.sub(r"\s+", " ", phrase.strip().lower())
     if not phrase:
         return ""
-    if phrase in _SYNONYMS:
-        return _SYNONYMS[phrase]
-    return phrase[:1].upper() + phrase[1:]
+    if phrase in KNOWN_ICONS:
+        return KNOWN_ICONS[phrase]
+    parts = phrase.split(" ")
+    for index in range(len(parts) - 1, -1, -1):
+        pair = " ".join(parts[index:index + 2])
+        if index + 1 < len(parts) and pair in KNOWN_ICONS:
+            return KNOWN_ICONS[pair]
+        if parts[index] in KNOWN_ICONS and parts[index] not in _WEAK_ALONE:
+            return KNOWN_ICONS[parts[index]]
+    return ""
 
 
 def _sprite_ids(svg: Tag) -> Iterator[str]:
@@ -567,8 +599,9 @@ def guess_identity(page: Snapshot, icon: Tag, control: Tag | None = None) -> str
         return guess
     if icon.name == "svg":
         title = icon.find("title")
-        if title is not None and clean_name(title.get_text()):
-            return _tidy(clean_name(title.get_text()))
+        known = humanise(re.sub(r"[^\w\s]", " ", clean_name(title.get_text()))) if title is not None else ""
+        if known:
+            return known
     if is_ligature_icon(icon):
         return humanise(clean_name(_own_text(icon)).replace("_", " "))
     guess = _first_guess([] if is_ligature_icon(icon) else _suffix_classes(icon))
