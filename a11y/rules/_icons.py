@@ -494,6 +494,8 @@ KNOWN_ICONS = {
     "pinterest p": "Pinterest", "pi": "Pinterest", "pin": "Pinterest", "whatsapp": "WhatsApp", "wa": "WhatsApp",
     "reddit": "Reddit", "tiktok": "TikTok", "github": "GitHub", "telegram": "Telegram", "flickr": "Flickr",
     "tumblr": "Tumblr", "google plus": "Google+", "googleplus": "Google+", "gplus": "Google+", "g plus": "Google+",
+    "tip": "Tip", "note": "Note", "warning": "Warning", "caution": "Caution", "important": "Important", "alert": "Alert",
+    "error": "Error", "success": "Success", "external link": "Opens in a new window", "pdf": "PDF",
     "vk": "VK", "weibo": "Weibo", "line": "LINE", "mastodon": "Mastodon", "bluesky": "Bluesky", "threads": "Threads",
 }
 # Bare words in a longer phrase that are too vague to name a control on their own.

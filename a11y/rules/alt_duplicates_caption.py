@@ -9,6 +9,9 @@ What it does:
     Images hidden from assistive technology (``aria-hidden``, ``role="presentation"``) are
     skipped: nobody hears their alt.
 
+    Its suggestion gives no alt text of its own: ``alt=""`` (with the caption tied to the
+    image) when the caption says what the photo shows, else a description of what is seen.
+
 Why it matters:
     A screen reader reads the alt, then the caption: the listener hears the same sentence twice
     and still learns nothing about what the photo looks like. Editors often paste the caption
@@ -32,7 +35,7 @@ from typing import Any
 
 from ..snapshot import Snapshot
 from . import Issue, RuleMeta
-from ._captions import Image, images, normalise, quote, same_words
+from ._captions import Image, images, quote, same_words
 
 META = RuleMeta(
     id="alt-duplicates-caption",
@@ -58,8 +61,7 @@ def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | N
     if not any(text.strip() and same_words(image.name, text) for text in readings):
         return None
     message = f"The alt text {quote(image.name)} repeats the caption, so screen-reader users hear it twice."
-    suggested = caption.suggestion()
-    shorter = suggested and normalise(suggested) != normalise(image.name)
-    hint = f' (a shorter start from the caption: alt="{suggested}")' if shorter else ""
-    suggestion = f"Describe what the photo shows (people, place, action) instead of repeating the caption{hint}."
+    tie = "" if caption.associated else " and tie the caption to it (figure/figcaption)"
+    suggestion = (f'Use alt=""{tie} when the caption says what the photo shows; otherwise alt="describe what the photo shows": '
+                  "what is seen (people, place, action) that the caption does not say.")
     return Issue(image.element, message, suggestion=suggestion)

@@ -10,7 +10,8 @@ What it does:
     classic ``[caption]`` shortcode (``div.wp-caption`` + ``p.wp-caption-text``) and Drupal
     fields placed side by side. An image and caption inside the same link (a teaser card) are
     left alone: the link's name already reads them together. The suggestion is the
-    figure/figcaption markup to use.
+    figure/figcaption markup to use, with the image's own alt, or a "describe what the photo
+    shows" slot when it has none (never the caption copied into alt).
 
 Why it matters:
     Sighted readers see which photo a caption sits under. A screen-reader user hears an image,
@@ -71,7 +72,7 @@ def _markup(image: Image) -> str:
     caption = image.caption
     assert caption is not None
     src = display_src(image.element) or "…"
-    alt = shorten(image.name or caption.suggestion(), 60).replace('"', "&quot;")
+    alt = shorten(image.name or "describe what the photo shows", 60).replace('"', "&quot;")
     figcaption = shorten(caption.text, 80).replace("<", "&lt;")
     caption_id = caption.element.get("id")
     alternative = f'give the img aria-describedby="{caption_id}"' if isinstance(caption_id, str) and caption_id else (
