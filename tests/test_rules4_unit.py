@@ -70,3 +70,9 @@ def test_every_rule_documents_its_suggestion() -> None:
     for rule in all_rules():
         if rule.meta.family == "captions":
             assert "suggestion" in rule.doc.lower(), rule.id
+
+
+def test_a_person_and_outlet_caption_is_a_credit_not_a_description() -> None:
+    found = _findings('<figure><img src="a.jpg"><figcaption>Devindra Hardawar/AOL.</figcaption></figure>')
+    missing = [f for f in found if f.rule == "alt-missing-captioned"]
+    assert missing and "only gives a credit" in missing[0].message

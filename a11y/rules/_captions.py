@@ -303,6 +303,8 @@ class Caption:
     @property
     def describes(self) -> bool:
         """Says something about what the photo shows (not only a credit or a two-word title)."""
+        if _SLASH_CREDIT_ONLY.match(clean(self.description).strip(" .")):
+            return False  # "Devindra Hardawar/AOL.": a person and an outlet
         return len(normalise(self.description).split()) >= 3
 
     def suggestion(self) -> str:

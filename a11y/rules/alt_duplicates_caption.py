@@ -9,6 +9,8 @@ What it does:
     Images hidden from assistive technology (``aria-hidden``, ``role="presentation"``) are
     skipped: nobody hears their alt.
 
+    A logo in a link whose text repeats its name is left to icon-label-redundant.
+
     Its suggestion gives no alt text of its own: ``alt=""`` (with the caption tied to the
     image) when the caption says what the photo shows, else a description of what is seen.
 
@@ -36,6 +38,7 @@ from typing import Any
 from ..snapshot import Snapshot
 from . import Issue, RuleMeta
 from ._captions import Image, images, quote, same_words
+from ._icons import redundant_in_control
 
 META = RuleMeta(
     id="alt-duplicates-caption",
@@ -49,8 +52,17 @@ META = RuleMeta(
 
 def applicable(page: Snapshot) -> Iterable[Image]:
     for image in images(page):
-        if image.caption is not None and image.spoken:
+        if image.caption is not None and image.spoken and not _icon_beside_its_words(page, image):
             yield image
+
+
+def _icon_beside_its_words(page: Snapshot, image: Image) -> bool:
+    """A logo or icon in a link whose text repeats its name ("Medical Xpress" beside the Medical
+    Xpress logo): the words are the link's text, not a photo caption; icon-label-redundant's."""
+    link = image.element.find_parent("a")
+    caption = image.caption
+    in_link = caption is not None and link is not None and any(parent is link for parent in caption.element.parents)
+    return in_link and redundant_in_control(page, image.element) is not None
 
 
 def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | None:
