@@ -76,3 +76,18 @@ def test_a_person_and_outlet_caption_is_a_credit_not_a_description() -> None:
     found = _findings('<figure><img src="a.jpg"><figcaption>Devindra Hardawar/AOL.</figcaption></figure>')
     missing = [f for f in found if f.rule == "alt-missing-captioned"]
     assert missing and "only gives a credit" in missing[0].message
+
+
+def test_a_silent_icon_control_absorbs_axes_link_name() -> None:
+    from a11y.merge import merge_findings
+    from a11y.model import Finding
+
+    page = Snapshot.from_html("<!DOCTYPE html><html lang='en'><head><title>t</title></head><body>"
+                              '<a id="share" class="icon icon--social-reddit" href="https://www.reddit.com/submit"><span></span></a>'
+                              "</body></html>")
+    ours = [f for f in run_rules(page).findings if f.rule == "icon-missing-label"]
+    assert len(ours) == 1 and 'aria-label="Reddit"' in (ours[0].suggestion or "")
+    axe = Finding(rule="link-name", engine="axe", outcome="violation", impact="serious", target="#share", html="<a>",
+                  message="Element does not have text that is visible to screen readers")
+    merged = merge_findings([*ours, axe], page)
+    assert [f.rule for f in merged] == ["icon-missing-label"] and merged[0].also == ["link-name"]

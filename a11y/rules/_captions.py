@@ -75,7 +75,7 @@ _CREDIT_LEAD = re.compile(
     r"(?:\s+(?:by|courtesy(?:\s+of)?|credit|source))?\s*:"
     r"|(?:\S+\s){0,5}?(?:photo(?:graph)?s?|image|picture|illustration)\s+(?:by|courtesy\s+of|courtesy|provided\s+by)\s+(?-i:[A-Z0-9@])"
     r"|(?:photo\s+)?credits?\s*:|source\s*:|courtesy\b|©|\(c\)\s|copyright\b|virin\b"
-    r"|(?-i:CC)[- ]?(?:BY|0)\b|creative\s+commons\b|public\s+domain\b)",
+    r"|(?-i:CC)[- ]?(?:BY|0)\b|creative\s+commons\b|public\s+domain\b|all\s+rights\s+reserved\b)",
     re.I,
 )
 # A credit that starts inside a run of text with no sentence break before it ("... harbour Photo: Jane Doe").

@@ -143,8 +143,10 @@ def _unnamed_control(page: Snapshot, icon: Tag, kind: str, control: Tag) -> Issu
     if control is icon:
         message = f'The icon {describe_icon(icon, kind)}{looks} is itself a {what} with no name, so a screen reader announces just "{what}".'
         suggestion = f'Add aria-label="{guess}" to the icon.' if guess else "Name this control by what it does: an aria-label on the icon."
+    elif kind == "img" and guess:
+        suggestion = f'Give the image alt="{guess}": it becomes the {what}\'s name.'
     elif kind == "img":
-        suggestion = f'Give the image alt="{guess or f"what the {what} does"}": it becomes the {what}\'s name.'
+        suggestion = f"Name this {what} by what it does: give the image an alt that says it (it becomes the {what}'s name)."
     elif guess:
         suggestion = (f'Name the {what}: aria-label="{guess}" on the <{control.name}> (or visually hidden text '
                       f"inside it), and {hide_advice(kind)} on the icon.")
