@@ -16,6 +16,12 @@ What it does:
     a number ("2019 was...", "5 things changed..."). Each group is reported once, on its own
     container when it holds only the group, else on its first item.
 
+    Its suggestion is the ``<ul>``/``<ol>`` markup with the typed markers dropped, its first
+    items written out; it always gives one. Lines are read through inline wrappers (a CMS that
+    nests each ``<br>`` line one ``<span>`` deeper), a numbered line's link and picture lines
+    (up to three) belong to its item, and a bullet glyph typed flush against its text ("●Feature")
+    counts; dashes, "*" and "+" need a space.
+
 Why it matters:
     A screen reader announces a real list with its size and each item's position ("list, 5
     items", "1 of 5") and lets the listener jump past it. Typed numbers and bullets in divs give
