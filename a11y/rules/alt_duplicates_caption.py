@@ -37,8 +37,8 @@ from typing import Any
 
 from ..snapshot import Snapshot
 from . import Issue, RuleMeta
-from ._captions import Image, images, quote, same_words
-from ._icons import redundant_in_control
+from ._captions import Image, display_src, images, quote, same_words
+from ._icons import is_small, redundant_in_control
 
 META = RuleMeta(
     id="alt-duplicates-caption",
@@ -62,7 +62,15 @@ def _icon_beside_its_words(page: Snapshot, image: Image) -> bool:
     link = image.element.find_parent("a")
     caption = image.caption
     in_link = caption is not None and link is not None and any(parent is link for parent in caption.element.parents)
-    return in_link and redundant_in_control(page, image.element) is not None
+    return in_link and _icon_sized(page, image) and redundant_in_control(page, image.element) is not None
+
+
+def _icon_sized(page: Snapshot, image: Image) -> bool:
+    """An icon, or a vector logo drawn at icon size (at most 96 px): not a teaser thumbnail,
+    whose alt repeating its headline is heard twice and stays this rule's."""
+    _, _, width, height = page.facts_of(image.element).box
+    vector = display_src(image.element).lower().endswith(".svg")
+    return is_small(page, image.element, "img") or (vector and width <= 96 and height <= 96)
 
 
 def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | None:
