@@ -36,8 +36,8 @@ browser: $(STAMP)
 bench: setup ## throughput and memory, printed
 	$(PY) scripts/bench.py
 
-corpus: setup ## publishing rules over ../shared/corpus (slow)
-	$(PY) -m pytest -m corpus -p no:cacheprovider -s tests/test_corpus.py
+corpus: setup ## publishing rules over ../shared/corpus (slow): per-rule figures and the labelled sample's precision
+	$(PY) scripts/corpus.py --axe --summary --out reports/corpus-findings.jsonl
 
 fuzz: setup ## a longer fuzzing campaign than the suite's (hypothesis)
 	A11Y_FUZZ_EXAMPLES=$${A11Y_FUZZ_EXAMPLES:-2000} $(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider

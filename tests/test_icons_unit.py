@@ -60,7 +60,7 @@ def test_humanise(phrase: str, name: str) -> None:
     ("icon-lock", "only", "Lock"),
     ("fa-lock", "only", "Lock"),
     ("ic_search_24px", "only", "Search"),
-    ("arrow_back", "only", "Arrow back"),
+    ("arrow_back", "only", "Back"),
     ("Locked padlock icon", "riding", "Locked padlock"),
     ("Image of a printer", "riding", "Printer"),
     ("Graphic of a map", "riding", "Map"),
@@ -140,15 +140,15 @@ def test_exposed() -> None:
 # -- guessing --------------------------------------------------------------------------------
 @pytest.mark.parametrize(("body", "guess"), [
     ('<button><i data-k="i" class="fa fa-bars"></i></button>', "Menu"),
-    ('<a href="/cart"><svg data-k="i"><use href="#icon-cart"></use></svg></a>', "Cart"),
+    ('<a href="/cart"><svg data-k="i"><use href="#icon-cart"></use></svg></a>', "Shopping cart"),
     ('<a href="/x"><svg data-k="i"><use xlink:href="/sprite.svg#icon_close"></use></svg></a>', "Close"),
     ('<img data-k="i" src="/img/icons/lock.svg">', "Lock"),
-    ('<svg data-k="i" role="img"><title>Padlock</title></svg>', "Padlock"),
+    ('<svg data-k="i" role="img"><title>Padlock</title></svg>', "Lock"),
     ('<span data-k="i" class="usa-banner__lock-image" role="img"></span>', "Lock"),
     ('<a href="https://www.facebook.com/example"><span data-k="i" class="icon"></span></a>', "Facebook"),
     ('<button class="search-toggle"><span data-k="i" class="icon"></span></button>', "Search"),
     ('<a href="#" data-original-title="Share on Reddit"><i data-k="i" class="fa fa-circle"></i></a>', "Share on Reddit"),
-    ('<img data-k="i" class="noviewer" src="/thumb/32px-Chart.png">', "Chart"),
+    ('<img data-k="i" class="noviewer" src="/thumb/32px-Chart.png">', ""),
     ('<a href="javascript:;"><span data-k="i" class="icon"></span></a>', ""),
 ])
 def test_guess_identity(body: str, guess: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
+import re
 import threading
 import urllib.parse
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -47,12 +48,20 @@ class _RootedHandler(SimpleHTTPRequestHandler):
 
     def send_head(self):
         path = self.translate_path(self.path)
-        is_asset = bool(path) and os.path.isfile(path) and self.guess_type(path) not in HTML_TYPES
+        is_asset = bool(path) and os.path.isfile(path) and self.guess_type(path).split(";")[0] not in HTML_TYPES
         self.caching = ASSET_CACHING if is_asset else PAGE_CACHING  # errors too: a file made later in the run is found
         if not path:
             self.send_error(404, "Not found")
             return None
         return super().send_head()
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        """HTML saved as UTF-8 under a stale ``<meta charset>`` (a page re-encoded when it was saved)
+        is served as UTF-8: the header outranks the meta, so the browser decodes the bytes as they are."""
+        ctype = super().guess_type(path)
+        if ctype in HTML_TYPES and _utf8_under_other_charset(str(path)):
+            return ctype + "; charset=utf-8"
+        return ctype
 
     def list_directory(self, path: str | os.PathLike[str]):
         self.send_error(404, "Not found")
@@ -64,6 +73,25 @@ class _RootedHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # the audit reports problems; the access log is noise
+
+
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w-]+)", re.I)
+
+
+def _utf8_under_other_charset(path: str) -> bool:
+    """The file is valid UTF-8 with non-ASCII text, yet its first 4 KB declare another charset."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return False
+    declared = _META_CHARSET.search(data[:4096])
+    if declared is None or declared.group(1).lower() in (b"utf-8", b"utf8") or data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _QuietServer(ThreadingHTTPServer):

@@ -111,7 +111,7 @@ class Rule:
         for candidate in self.module.applicable(page):
             applied += 1
             issue = self.module.evaluate(page, candidate, options)
-            if issue is not None:
+            if issue is not None and not hidden_from_at(page, issue.element):
                 results.append(self._finding(page, issue))
         return results, applied
 
@@ -133,6 +133,20 @@ class Rule:
             box=page.box(issue.element),
             element_index=page.index_of(issue.element),
         )
+
+
+def hidden_from_at(page: Snapshot, element: Tag) -> bool:
+    """Hidden from assistive technology: the browser said so (aria-hidden subtree, inert,
+    display:none, visibility:hidden, ``hidden``), or, for snapshots without browser facts, the
+    markup says so. Nobody reaches such content, so no publishing rule reports on it."""
+    if page.is_at_hidden(element) or not page.is_displayed(element):
+        return True
+    for node in (element, *element.parents):
+        if not isinstance(node, Tag) or node.name in ("body", "html"):
+            break
+        if str(node.get("aria-hidden") or "").strip().lower() == "true" or node.has_attr("inert") or node.has_attr("hidden"):
+            return True
+    return False
 
 
 SECTION_TITLES = ("What it does", "Why it matters", "Example", "Use instead", "Options")

@@ -48,7 +48,8 @@ QUOTE_LIMIT = 60
 # Image file extensions (alt text ending in one is a file name).
 _EXTENSIONS = r"jpe?g|png|gif|webp|svg|tiff?|heic|heif|bmp|avif"
 # Class/id words that mark a part of a caption as its credit or its title.
-_CREDIT_WORDS = ("credit", "byline", "copyright", "photographer", "attribution", "courtesy", "source", "virin", "rights")
+_CREDIT_WORDS = ("credit", "byline", "copyright", "photographer", "attribution", "courtesy", "source", "virin", "rights",
+                 "license", "licence")
 _TITLE_WORDS = ("title", "headline", "heading")
 
 
@@ -73,7 +74,8 @@ _CREDIT_LEAD = re.compile(
     r"^[\s(\[]*(?:(?:\S+\s){0,3}?(?:photo(?:graph)?|foto|bild|image|picture|illustration|graphic)"
     r"(?:\s+(?:by|courtesy(?:\s+of)?|credit|source))?\s*:"
     r"|(?:\S+\s){0,5}?(?:photo(?:graph)?s?|image|picture|illustration)\s+(?:by|courtesy\s+of|courtesy|provided\s+by)\s+(?-i:[A-Z0-9@])"
-    r"|(?:photo\s+)?credits?\s*:|source\s*:|courtesy\b|©|\(c\)\s|copyright\b|virin\b)",
+    r"|(?:photo\s+)?credits?\s*:|source\s*:|courtesy\b|©|\(c\)\s|copyright\b|virin\b"
+    r"|(?-i:CC)[- ]?(?:BY|0)\b|creative\s+commons\b|public\s+domain\b|all\s+rights\s+reserved\b)",
     re.I,
 )
 # A credit that starts inside a run of text with no sentence break before it ("... harbour Photo: Jane Doe").
@@ -104,9 +106,12 @@ _TRAILING_SLASH_CREDIT = re.compile(
     rf"(?:^|\s)(?:(?:[A-Z][\w.'’-]*\s+){{0,3}}[A-Z][\w.'’-]*\s*/\s*(?:{_AGENCIES})(?:\s+(?:Photos?|Images|via\s+\S+))?"
     rf"|(?:{_AGENCIES})\s*/\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,2}})\.?\s*$"
 )
+# A trailing "DR" (droits réservés, French papers' credit for handout pictures).
+_TRAILING_RIGHTS = re.compile(r"\s+(?:DR|D\.R\.?)\.?\s*$")
 # A last sentence that is only "Jane Doe for The Daily Planet" or "Getty Images".
 _CREDIT_SENTENCE = re.compile(
-    rf"^(?:(?:[A-Z][\w.'’-]*\s+){{1,3}}for\s+(?:the\s+)?[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){{0,3}}|(?:{_AGENCIES})(?:\s+Photos?)?)\.?$"
+    rf"^(?:(?:[A-Z][\w.'’-]*\s+){{1,3}}for\s+(?:the\s+)?[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){{0,3}}|(?:{_AGENCIES})(?:\s+Photos?)?"
+    r"|DR|D\.R)\.?$"  # "DR": droits réservés, the French credit line
 )
 _LEADING_FILLER = re.compile(r"^(?:(?:a|an|the)\s+)?(?:photo(?:graph)?|image|picture|pic)\s+(?:of|shows|showing)\s+", re.I)
 # Visually hidden labels that screen readers speak before a caption part: BBC's "Image caption, ".
@@ -197,6 +202,11 @@ def strip_credits(text: str) -> tuple[str, list[str]]:
             credits.append(paren.group(0).strip())
             text = text[: paren.start()]
             continue
+        rights = _TRAILING_RIGHTS.search(text)
+        if rights and rights.start() > 0:
+            credits.append(rights.group(0).strip())
+            text = text[: rights.start()]
+            continue
         slash = _TRAILING_SLASH_CREDIT.search(text)
         if slash and slash.start() > 0:
             credits.append(slash.group(0).strip())
@@ -233,6 +243,46 @@ def suggested_alt(description: str) -> str:
     return shorten(first, SUGGESTION_LIMIT)
 
 
+# What a suggested alt must never be: a date, a credit, a "read more" phrase, a bare number,
+# a file name. Each was once suggested ("2012.", "Leer más.", "Devindra Hardawar/AOL.").
+_DATE_ONLY = re.compile(
+    r"^(?:(?:on\s+)?(?:\w+day,?\s+)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}(?:T[\d:]+)?"
+    r"|(?:\d{1,2}\.?\s+)?[A-Za-zéû]{3,9}\.?\s+(?:\d{1,2},?\s+)?\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{4})"
+    r"(?:,?\s*(?:at\s+|um\s+|à\s+)?\d{1,2}[:.h]\d{2}\s*(?:[ap]\.?m\.?|uhr)?)?)\.?$",
+    re.I,
+)
+_READ_MORE = re.compile(
+    r"^(?:read|see|view|learn|continue|click|tap)(?:\s+(?:more|on|here|reading|the\s+story|full\s+story))+|^more\b|^leer\s+m[aá]s"
+    r"|^ver\s+m[aá]s|^seguir\s+leyendo|^lire\s+la\s+suite|^en\s+savoir\s+plus|^weiterlesen|^mehr\s+(?:lesen|erfahren)|^leia\s+mais"
+    r"|^saiba\s+mais|^continua|^leggi\s+(?:tutto|di\s+più)|^lees\s+meer",
+    re.I,
+)
+
+
+def unusable_alt(text: str, img: Tag | None = None) -> str | None:
+    """Why ``text`` must not be suggested as alt text (a date, a credit...), or None when it may."""
+    words = clean(text).strip(" .…")
+    if not words:
+        return "empty"
+    if re.fullmatch(r"[\d\s.,:/#%+-]+", words):
+        return "a bare number"
+    if _DATE_ONLY.match(words):
+        return "a date"
+    if _READ_MORE.match(words) and len(words.split()) <= 5:
+        return 'a "read more" phrase'
+    if credit_in(words) or not strip_credits(words)[0] or _CREDIT_SENTENCE.match(words) or _TRAILING_SLASH_CREDIT.fullmatch(" " + words):
+        return "a credit"
+    if _SLASH_CREDIT_ONLY.match(words):
+        return "a credit"
+    if (img is not None and file_name_kind(words, img)) or _FILE_NAME.match(words):
+        return "a file name"
+    return None
+
+
+# "Devindra Hardawar/AOL", "Jane Doe / Example Press": a person and an outlet, nothing described.
+_SLASH_CREDIT_ONLY = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*\s*/\s*[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){0,2}$")
+
+
 # -- captions ----------------------------------------------------------------------------------
 
 @dataclass
@@ -253,10 +303,15 @@ class Caption:
     @property
     def describes(self) -> bool:
         """Says something about what the photo shows (not only a credit or a two-word title)."""
+        if _SLASH_CREDIT_ONLY.match(clean(self.description).strip(" .")):
+            return False  # "Devindra Hardawar/AOL.": a person and an outlet
         return len(normalise(self.description).split()) >= 3
 
     def suggestion(self) -> str:
-        return suggested_alt(self.description or self.title)
+        """An alt drawn from the caption, for a caption that does not itself describe the photo
+        well enough to stand in for it; '' when what it would give is unusable (a date, a credit)."""
+        text = suggested_alt(self.description or self.title)
+        return "" if unusable_alt(text) else text
 
     def quote(self, limit: int = QUOTE_LIMIT) -> str:
         return shorten(" ".join(_sentence_ended(p) for p in (self.title, self.description) if p) or self.text, limit)
@@ -290,6 +345,18 @@ class Image:
     def caption_alt(self) -> str:
         """An alt drawn from its caption's descriptive part; "" when it has no caption to draw from."""
         return self.caption.suggestion() if self.caption is not None else ""
+
+    def alt_advice(self, verb: str = "Replace it with") -> str:
+        """What to write instead, never the caption's own words: a caption that describes the
+        photo is read anyway, so ``alt=""`` (caption tied to it) or a description of what is
+        seen; else a description, or ``alt=""`` for decoration."""
+        caption = self.caption
+        if caption is not None and caption.describes:
+            tie = "" if caption.associated else " (tied to it as its figcaption)"
+            return (f'{verb} alt="" if the caption{tie} says what the photo shows, or alt="describe what the photo shows" '
+                    "(what is seen, not the caption again).")
+        return f'{verb} a description of what the image shows (alt="describe what the image shows"), or alt="" if it is purely decorative.'
+
 
 
 _CACHE: dict[int, tuple[weakref.ref, list[Image]]] = {}
@@ -405,16 +472,38 @@ def find_caption(page: Snapshot, img: Tag) -> Caption | None:
 
 
 _ICON_CLASS = re.compile(r"icon|avatar|logo|emoji|badge|overlay|play-?button|spinner", re.I)
+_LOGO = re.compile(r"logo|brand|wordmark|masthead", re.I)
+
+
+def names_only_a_provider(name: str) -> bool:
+    """The name is nothing but an agency or provider ("Reuters", "Getty Images")."""
+    return bool(re.fullmatch(rf"(?:{_AGENCIES})\.?", clean(name)))
+
+
+def is_logo(img: Tag) -> bool:
+    """Marked as a logo by its class, id or file name (a provider's logo in a credit line)."""
+    src = str(img.get("src") or "")
+    return bool(_LOGO.search(_identity(img)) or (not src.startswith("data:") and _LOGO.search(_base_name(src))))
 
 
 def _is_icon(img: Tag) -> bool:
-    """Icons, avatars and overlays are not the photo a caption describes. Judged by class and
-    width/height attributes, not by the rendered box: an image that failed to load renders as a
-    16x16 icon or a line of alt text, whatever its real size."""
+    """Icons, avatars, overlays and separator strips are not the photo a caption describes.
+    Judged by class and declared sizes, not by the rendered box: an image that failed to load
+    renders as a 16x16 icon or a line of alt text, whatever its real size."""
     if _ICON_CLASS.search(_identity(img)):
         return True
     sizes = [_int(img.get("width")), _int(img.get("height"))]
-    return all(size is not None and size <= 48 for size in sizes)
+    return all(size is not None and size <= 48 for size in sizes) or _is_strip(img)
+
+
+def _is_strip(img: Tag) -> bool:
+    """A rule or separator drawn as an image (1200 x 24): at most 32 px high and 10 times as wide.
+    Medium and others declare the file's size in data-width/data-height."""
+    for width_attr, height_attr in (("width", "height"), ("data-width", "data-height")):
+        width, height = _int(img.get(width_attr)), _int(img.get(height_attr))
+        if width and height and height <= 32 and width >= 10 * height:
+            return True
+    return False
 
 
 def _same_link(img: Tag, block: Tag | None) -> bool:
@@ -681,7 +770,8 @@ def _role_of(page: Snapshot, tag: Tag, inherited: str) -> str:
     if text and _HIDDEN_LABEL.match(text):  # visually hidden in the browser, or unstyled as in saved pages
         return "label"
     identity = _identity(tag)
-    if _CREDIT_CLASS.search(identity) or tag.name == "cite":
+    rel = " ".join(tag.get("rel") or []) if isinstance(tag.get("rel"), list) else str(tag.get("rel") or "")
+    if _CREDIT_CLASS.search(identity) or tag.name == "cite" or "license" in rel.lower():
         return "credit"
     if inherited == "text" and (_TITLE_CLASS.search(identity) or re.fullmatch(r"h[1-6]", tag.name or "")):
         return "title"
@@ -759,7 +849,8 @@ _CAMERA = re.compile(
     r"^(?:IMG|IMAG|DSCN?|DSCF|_DSC|_MG|SAM|GOPR|GH\d|GX\d|MVIMG|PXL|VID|PANO|DJI|CIMG|HPIM|KIF|PICT|DCIM|WP)[ _-]?\d{3,}[\w -]*$"
     # "Screen Shot 2019-10-18 at 10.02.11", "WhatsApp Image 2020-01-05 at …": a date or number right
     # after the default prefix; "Screenshot of the page … with 9 boxes" is a description
-    r"|^P\d{7}$|^(?:Screen ?Shot|Screenshot|WhatsApp Image|Untitled design|unnamed)[ _-]*(?:\(\d+\)|\d[\d._ -]*(?:at[\d._ -]+)?(?:[AP]M)?)?$",
+    # (the bare word "Screenshot" is a placeholder word, not a file name: alt-placeholder's)
+    r"|^P\d{7}$|^(?:Screen ?Shot|Screenshot|WhatsApp Image|Untitled design|unnamed)[ _-]*(?:\(\d+\)|\d[\d._ -]*(?:at[\d._ -]+)?(?:[AP]M)?)$",
     re.I,
 )
 _NUMBERED = re.compile(r"^(?:image|photo|img|pic|picture|foto|bild)[ _-]?\d+$", re.I)

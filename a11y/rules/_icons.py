@@ -122,8 +122,29 @@ def is_small(page: Snapshot, tag: Tag, kind: str | None = None) -> bool:
             return tag.find("use") is not None or control_of(tag) is not None
         return _small_view_box(tag)  # an unsized svg stretched to its container, or shrunk to nothing
     if width > ICON_MAX_PX or height > ICON_MAX_PX:
-        return False
+        # Without the site's CSS an icon renders at its intrinsic size (USWDS's lock at 52 x 64):
+        # an icon-library class or a sprite reference still says icon, up to a larger size.
+        return width <= ICON_MARKUP_MAX_PX and height <= ICON_MARKUP_MAX_PX and iconish_markup(tag)
     return (width, height) != (0, 0) or (kind or icon_kind(page, tag)) == "font"
+
+
+ICON_MARKUP_MAX_PX = 96
+_ICON_LIBRARY_CLASS = re.compile(r"^(?:usa-icon|usa-banner__lock-image|usa-banner__icon|svg-inline--fa|bi|material-(?:icons|symbols).*)$"
+                                 r"|(?:^|[-_])icons?(?:$|[-_])", re.I)
+
+
+def iconish_markup(tag: Tag) -> bool:
+    """Icon by markup, whatever its size: an icon-library class (USWDS, Font Awesome, Material,
+    Bootstrap) on it or its wrapper, or an svg drawing a sprite symbol (``<use href="#icon-…">``)."""
+    owners = [tag, tag.parent] if isinstance(tag.parent, Tag) else [tag]
+    for owner in owners:
+        if any(_FONT_CLASS.match(c) or _ICON_LIBRARY_CLASS.search(c) for c in classes_of(owner)):
+            return True
+    return tag.name == "svg" and any(re.search(r"icon|sprite|symbol|\.svg#", ref, re.I) for ref in _use_refs(tag))
+
+
+def _use_refs(svg: Tag) -> list[str]:
+    return [str(use.get(attr) or "") for use in svg.find_all("use") for attr in ("href", "xlink:href") if use.get(attr)]
 
 
 
@@ -241,8 +262,26 @@ def is_exposed(page: Snapshot, tag: Tag) -> bool:
 
 def exposed_icons(page: Snapshot) -> Iterator[tuple[Tag, str]]:
     for tag, kind in iter_icons(page):
-        if is_exposed(page, tag):
+        if is_exposed(page, tag) and not in_hidden_state(tag):
             yield tag, kind
+
+
+# Classes of the wrappers a toggle shows only in its pressed / open state ("Search" becomes "Close").
+_TOGGLED_STATE = re.compile(r"^(?:is-)?(?:active|pressed|open|opened|expanded|close|close-x|closed?-icon|on|toggled|selected)$", re.I)
+
+
+def in_hidden_state(tag: Tag) -> bool:
+    """Inside a toggle's pressed-state wrapper (``span.active``, ``span.close-x``) of a control
+    that holds more than one icon: the page's CSS shows it only once the control is used, so
+    when the CSS did not load every state renders and their names pile up ("Search Search
+    Close"). Only the resting state's icon is judged."""
+    control = control_of(tag, with_label=True)
+    node = tag.parent
+    while isinstance(node, Tag) and node is not control and control is not None:
+        if any(_TOGGLED_STATE.match(c) for c in classes_of(node)):
+            return len(control.find_all(["svg", "img", "i"], limit=2)) > 1
+        node = node.parent
+    return False
 
 
 def looks_decorative(page: Snapshot, tag: Tag) -> bool:
@@ -353,6 +392,8 @@ def text_beside(page: Snapshot, container: Tag, icon: Tag) -> str:
             elif isinstance(child, Tag):
                 if child is icon or child.name in ("script", "style", "template", "noscript") or page.is_at_hidden(child):
                     continue
+                if any(_TOGGLED_STATE.match(c) for c in classes_of(child)):
+                    continue  # a toggle's pressed-state content: not what the resting control says
                 walk(child)
                 parts.append(" ")
 
@@ -462,22 +503,46 @@ _NOISE = frozenset({
     "gray", "grey", "red", "blue", "green", "yellow", "orange", "purple", "pink", "normal", "hover", "active", "on", "off",
     "pic", "social",
 })
-_SYNONYMS = {
-    "bars": "Menu", "bar": "Menu", "hamburger": "Menu", "navicon": "Menu", "reorder": "Menu", "burger": "Menu",
-    "times": "Close", "xmark": "Close", "x": "Close", "close": "Close", "cross": "Close",
-    "magnifying glass": "Search", "magnifier": "Search", "search": "Search", "loupe": "Search",
-    "envelope": "Email", "mail": "Email", "envelope o": "Email", "e mail": "Email", "email": "Email",
-    "shopping cart": "Shopping cart", "cart": "Cart", "basket": "Basket",
-    "twitter": "Twitter", "x twitter": "X (Twitter)", "facebook": "Facebook", "facebook f": "Facebook",
-    "facebook square": "Facebook", "linkedin": "LinkedIn", "linkedin in": "LinkedIn", "linked in": "LinkedIn", "you tube": "YouTube",
-    "fb": "Facebook", "twit": "Twitter", "tw": "Twitter", "pi": "Pinterest", "pin": "Pinterest", "gplus": "Google+",
-    "google plus": "Google+", "g plus": "Google+", "yt": "YouTube", "ig": "Instagram", "insta": "Instagram", "wa": "WhatsApp", "youtube": "YouTube",
-    "instagram": "Instagram", "pinterest": "Pinterest", "pinterest p": "Pinterest", "whatsapp": "WhatsApp",
-    "reddit": "Reddit", "tiktok": "TikTok", "rss": "RSS feed", "feed": "RSS feed", "github": "GitHub",
-    "print": "Print", "printer": "Print", "share": "Share", "share alt": "Share", "lock": "Lock", "padlock": "Lock",
-    "home": "Home", "house": "Home", "user": "Account", "person": "Account", "account": "Account",
+# The curated names an icon suggestion may use: what a class word, sprite id or svg title
+# says, mapped to the name a control showing that icon usually needs. Nothing outside this list
+# is ever suggested: a guess from an unknown class word ("Cb", "Moon cbsicon") misleads.
+KNOWN_ICONS = {
+    "search": "Search", "magnifying glass": "Search", "magnifier": "Search", "loupe": "Search", "lupa": "Search",
+    "menu": "Menu", "bars": "Menu", "hamburger": "Menu", "navicon": "Menu", "burger": "Menu", "reorder": "Menu",
+    "close": "Close", "times": "Close", "xmark": "Close", "x": "Close", "cross": "Close", "dismiss": "Close",
+    "share": "Share", "share alt": "Share", "rss": "RSS feed", "feed": "RSS feed", "atom": "RSS feed",
+    "print": "Print", "printer": "Print", "email": "Email", "mail": "Email", "envelope": "Email", "e mail": "Email",
+    "lock": "Lock", "padlock": "Lock", "locked padlock": "Lock", "unlock": "Unlock",
+    "home": "Home", "house": "Home", "user": "Account", "person": "Account", "account": "Account", "profile": "Account",
+    "login": "Sign in", "log in": "Sign in", "signin": "Sign in", "sign in": "Sign in", "logout": "Sign out",
+    "log out": "Sign out", "sign out": "Sign out",
+    "shopping cart": "Shopping cart", "cart": "Shopping cart", "basket": "Basket",
+    "comment": "Comments", "comments": "Comments", "phone": "Phone", "download": "Download", "upload": "Upload",
+    "play": "Play", "pause": "Pause", "stop": "Stop", "mute": "Mute", "volume": "Volume", "fullscreen": "Full screen",
+    "zoom": "Zoom", "zoom in": "Zoom in", "zoom out": "Zoom out", "expand": "Expand", "collapse": "Collapse",
     "chevron down": "Expand", "caret down": "Expand", "angle down": "Expand",
+    "next": "Next", "arrow right": "Next", "chevron right": "Next", "angle right": "Next",
+    "prev": "Previous", "previous": "Previous", "arrow left": "Previous", "chevron left": "Previous", "angle left": "Previous",
+    "arrow back": "Back", "back": "Back", "back to top": "Back to top", "arrow up": "Back to top",
+    "settings": "Settings", "cog": "Settings", "gear": "Settings", "help": "Help", "question": "Help", "info": "Information",
+    "calendar": "Calendar", "bookmark": "Bookmark", "heart": "Like", "like": "Like", "edit": "Edit", "pencil": "Edit",
+    "trash": "Delete", "delete": "Delete", "plus": "Add", "add": "Add", "filter": "Filter", "globe": "Language",
+    "language": "Language", "location": "Location", "map marker": "Location", "copy": "Copy", "link": "Copy link",
+    "twitter": "Twitter", "x twitter": "X (Twitter)", "twit": "Twitter", "tw": "Twitter",
+    "facebook": "Facebook", "facebook f": "Facebook", "facebook square": "Facebook", "fb": "Facebook",
+    "linkedin": "LinkedIn", "linkedin in": "LinkedIn", "linked in": "LinkedIn", "youtube": "YouTube", "you tube": "YouTube",
+    "yt": "YouTube", "instagram": "Instagram", "insta": "Instagram", "ig": "Instagram", "pinterest": "Pinterest",
+    "pinterest p": "Pinterest", "pi": "Pinterest", "pin": "Pinterest", "whatsapp": "WhatsApp", "wa": "WhatsApp",
+    "reddit": "Reddit", "tiktok": "TikTok", "github": "GitHub", "telegram": "Telegram", "flickr": "Flickr",
+    "tumblr": "Tumblr", "google plus": "Google+", "googleplus": "Google+", "gplus": "Google+", "g plus": "Google+",
+    "tip": "Tip", "note": "Note", "warning": "Warning", "caution": "Caution", "important": "Important", "alert": "Alert",
+    "error": "Error", "success": "Success", "external link": "Opens in a new window", "pdf": "PDF",
+    "go to top": "Back to top", "to top": "Back to top", "scroll top": "Back to top", "flipboard": "Flipboard",
+    "vk": "VK", "weibo": "Weibo", "line": "LINE", "mastodon": "Mastodon", "bluesky": "Bluesky", "threads": "Threads",
 }
+# Bare words in a longer phrase that are too vague to name a control on their own.
+_WEAK_ALONE = frozenset({"x", "pi", "pin", "wa", "tw", "ig", "yt", "fb", "link", "copy", "back", "line", "add", "plus", "stop",
+                         "info", "question", "heart", "like", "play"})
 _SOCIAL_HOSTS = {
     "twitter.com": "Twitter", "x.com": "X (Twitter)", "facebook.com": "Facebook", "linkedin.com": "LinkedIn",
     "youtube.com": "YouTube", "instagram.com": "Instagram", "pinterest.com": "Pinterest", "reddit.com": "Reddit",
@@ -516,13 +581,24 @@ _LEADING_MARKERS = frozenset({
 
 
 def humanise(phrase: str) -> str:
-    """A name for the thing a token describes: "shopping cart" -> "Shopping cart", "bars" -> "Menu"."""
-    phrase = phrase.strip().lower()
+    """The curated name for what a token says ("bars" -> "Menu", "social pinterest" ->
+    "Pinterest", "search close" -> "Close"), or '' when no known icon name is in it.
+
+    The whole phrase wins; else the last known pair or word (the thing a BEM-ish class ends
+    on: "search-close" closes the search); one- and two-letter abbreviations only as the whole."""
+    phrase = re.sub(r"\s+", " ", phrase.strip().lower())
     if not phrase:
         return ""
-    if phrase in _SYNONYMS:
-        return _SYNONYMS[phrase]
-    return phrase[:1].upper() + phrase[1:]
+    if phrase in KNOWN_ICONS:
+        return KNOWN_ICONS[phrase]
+    parts = phrase.split(" ")
+    for index in range(len(parts) - 1, -1, -1):
+        pair = " ".join(parts[index:index + 2])
+        if index + 1 < len(parts) and pair in KNOWN_ICONS:
+            return KNOWN_ICONS[pair]
+        if parts[index] in KNOWN_ICONS and parts[index] not in _WEAK_ALONE:
+            return KNOWN_ICONS[parts[index]]
+    return ""
 
 
 def _sprite_ids(svg: Tag) -> Iterator[str]:
@@ -567,8 +643,9 @@ def guess_identity(page: Snapshot, icon: Tag, control: Tag | None = None) -> str
         return guess
     if icon.name == "svg":
         title = icon.find("title")
-        if title is not None and clean_name(title.get_text()):
-            return _tidy(clean_name(title.get_text()))
+        known = humanise(re.sub(r"[^\w\s]", " ", clean_name(title.get_text()))) if title is not None else ""
+        if known:
+            return known
     if is_ligature_icon(icon):
         return humanise(clean_name(_own_text(icon)).replace("_", " "))
     guess = _first_guess([] if is_ligature_icon(icon) else _suffix_classes(icon))
@@ -625,3 +702,100 @@ def _guess_from_control(control: Tag) -> str:
     path = urlsplit(href).path.strip("/").rsplit("/", 1)[-1]
     phrase = token_words(path) if path and not host else ""
     return humanise(phrase) if phrase and len(phrase.split()) <= 3 and not _boring(phrase) else ""
+
+
+# -- controls whose icon is hidden or drawn by CSS ------------------------------------------------
+@dataclass(frozen=True)
+class SilentControl:
+    """A link or button with no name whose only content is an icon nobody hears: an svg or
+    icon font hidden with ``aria-hidden``/``role=presentation``, an ``alt=""`` image, or nothing
+    at all under an icon class (the glyph is CSS)."""
+
+    control: Tag
+    icon: Tag | None  # the hidden icon element, None when the icon is the control's own class
+    how: str  # what the listener misses, for the message
+
+
+def silent_controls(page: Snapshot) -> Iterator[SilentControl]:
+    """Displayed, exposed controls with a blank name and no text whose content says icon."""
+    heard = {id(control_of(icon)) for icon, _ in exposed_icons(page)}
+    for tag in all_tags(page):
+        if not is_control(tag) or id(tag) in heard or not page.is_displayed(tag) or page.is_at_hidden(tag):
+            continue
+        if any(_HIDDEN_CLASS.match(c) for c in classes_of(tag)):
+            continue  # hidden by the site's CSS, which did not load
+        name = page.accessible_name(tag)
+        if not is_blank_name(name if name is not None else _attribute_name(tag)) or not is_blank_name(_text_outside_svg(tag)):
+            continue  # named, or holding text (a text control with no name is axe-core's)
+        found = _silent_icon(page, tag)
+        if found is not None:
+            yield found
+
+
+def _text_outside_svg(tag: Tag) -> str:
+    return "".join(str(s) for s in tag.find_all(string=True) if not isinstance(s, Comment)
+                   and not any(p.name in ("svg", "script", "style", "template") for p in s.parents if isinstance(p, Tag)))
+
+
+def _attribute_name(tag: Tag) -> str:
+    return str(tag.get("aria-label") or tag.get("title") or "")
+
+
+def _silent_icon(page: Snapshot, control: Tag) -> SilentControl | None:
+    if control.find(["input", "select", "textarea", "video", "iframe", "canvas"]) is not None:
+        return None
+    for inner in control.find_all(["svg", "img", "i", "span"]):
+        if not page.is_displayed(inner) or inner.find_parent("svg") is not None or _is_logo(inner):
+            continue
+        if inner.name == "img" and inner.get("alt") not in ("", None):
+            continue
+        hidden = page.is_at_hidden(inner) or role_of(inner) in HIDING_ROLES or (inner.name == "img" and inner.get("alt") == "")
+        if _silent_kind(page, inner) and (hidden or inner.name == "svg"):
+            how = "is hidden from assistive technology" if hidden else "has no name"
+            return SilentControl(control, inner, how)
+    empty_parts = [node for node in control.find_all(["i", "span", "div", "b", "em"]) if node.find(True) is None]
+    if any(_SPECIFIC_ICON_CLASS.search(c) for node in [control, *empty_parts] for c in classes_of(node)):
+        return SilentControl(control, None, "is drawn by CSS from an icon class")
+    return None
+
+
+# Icon classes specific enough to tell an empty control draws an icon: "icon" as a word part, or
+# a library prefix with a name ("fa-search", "bi-x"). Bare "bi", "fi" or "ti" are atomic CSS too.
+_SPECIFIC_ICON_CLASS = re.compile(
+    r"(?:^|[-_])icons?(?:$|[-_])|[a-z]Icon\b|^(?:fa|bi|glyphicon|mdi|dashicons|octicon|icofont|ion|uil|lni|feather)-[a-z]"
+    r"|^material-(?:icons|symbols)|^usa-icon$")
+_HIDDEN_CLASS = re.compile(r"^(?:hidden|is-hidden|d-none|hide|invisible)$", re.I)
+
+
+def _silent_kind(page: Snapshot, inner: Tag) -> bool:
+    """An icon by size or markup: a small image or svg (an svg's icon-sized viewBox counts), an
+    icon font, or icon-library markup. A photo in a link is not an icon."""
+    if inner.name == "img":
+        return is_small(page, inner, "img") or iconish_markup(inner)
+    if inner.name == "svg":
+        return is_small(page, inner, "svg") or _small_view_box(inner) or iconish_markup(inner)
+    return icon_kind(page, inner) == "font" or iconish_markup(inner)
+
+
+def _is_logo(tag: Tag) -> bool:
+    """A logo (by class, or an svg drawn much wider than high) names a site, it is not an icon."""
+    if any(re.search(r"logo|brand|wordmark", c, re.I) for c in classes_of(tag)):
+        return True
+    parts = re.split(r"[\s,]+", str(tag.get("viewbox") or tag.get("viewBox") or "").strip())
+    declared = [re.match(r"\s*(\d+)", str(tag.get(a) or "")) for a in ("width", "height")]
+    sizes = [(float(parts[2]), float(parts[3]))] if len(parts) == 4 and all(re.fullmatch(r"[\d.]+", p) for p in parts[2:]) else []
+    if declared[0] and declared[1]:
+        sizes.append((float(declared[0].group(1)), float(declared[1].group(1))))
+    return any(height > 0 and width > 2.5 * height for width, height in sizes)
+
+
+def guess_control(page: Snapshot, silent: SilentControl) -> str:
+    """The curated name for a silent control: its own classes first (what it does: "js-link-logout"),
+    then what its icon shows, then where a social link goes."""
+    names = [humanise(phrase) for token in classes_of(silent.control) if (phrase := token_words(token)) and not _boring(phrase)]
+    names = [name for name in names if name]
+    if names:  # a site's name says more than "Share" ("shareButton twitterFollowIcon")
+        return next((name for name in names if name in _SOCIAL_HOSTS.values() or name == "Google+"), names[0])
+    if silent.icon is not None:
+        return guess_identity(page, silent.icon, silent.control)
+    return _guess_from_control(silent.control)

@@ -43,6 +43,10 @@ _ALPHA = re.compile(r"^([a-zA-Z])([.)])\s+(?=\S)")
 _ROMAN = re.compile(r"^([ivxlc]{1,6}|[IVXLC]{1,6})([.)])\s+(?=\S)")
 _STEP = re.compile(r"^(step)\s+(\d{1,2})\b\s*[:.)\-–—]?\s*(?=\S)", re.IGNORECASE)
 _BULLET = re.compile(r"^([" + re.escape(BULLETS) + r"])\s+(?=\S)")
+# Glyphs that never start ordinary text, so a bullet typed flush against its item ("●Feature",
+# common in Japanese pages) still counts; dashes, "*" and "+" need their space.
+GLUED_BULLETS = "•●▪◦‣○■□►▶➤◆♦➔➢"
+_GLUED_BULLET = re.compile(r"^([" + re.escape(GLUED_BULLETS) + r"])(?=[^\s" + re.escape(BULLETS) + r"])")
 _BADGE = re.compile(r"^(?:#|no\.?\s*|step\s*)?0?(\d{1,2})[.):]?$", re.IGNORECASE)
 # What the text of an item with a number badge starts with (cheap test before looking at children).
 BADGE_START = re.compile(r"^(?:#|no\.?\s*|step\s*)?0?\d{1,2}[.):]?(?:\s|$|(?=\D))", re.IGNORECASE)
@@ -113,7 +117,7 @@ def parse_markers(text: str) -> list[Marker]:
         value = roman_value(numeral)
         if value is not None:
             found.append(Marker("ordinal", ("i" if numeral.islower() else "I") + close, value, numeral + close))
-    if match := _BULLET.match(text):
+    if match := _BULLET.match(text) or _GLUED_BULLET.match(text):
         found.append(Marker("bullet", match.group(1), 0, match.group(1)))
     return found
 

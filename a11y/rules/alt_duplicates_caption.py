@@ -9,6 +9,11 @@ What it does:
     Images hidden from assistive technology (``aria-hidden``, ``role="presentation"``) are
     skipped: nobody hears their alt.
 
+    A logo in a link whose text repeats its name is left to icon-label-redundant.
+
+    Its suggestion gives no alt text of its own: ``alt=""`` (with the caption tied to the
+    image) when the caption says what the photo shows, else a description of what is seen.
+
 Why it matters:
     A screen reader reads the alt, then the caption: the listener hears the same sentence twice
     and still learns nothing about what the photo looks like. Editors often paste the caption
@@ -32,7 +37,8 @@ from typing import Any
 
 from ..snapshot import Snapshot
 from . import Issue, RuleMeta
-from ._captions import Image, images, normalise, quote, same_words
+from ._captions import Image, display_src, images, quote, same_words
+from ._icons import is_small, redundant_in_control
 
 META = RuleMeta(
     id="alt-duplicates-caption",
@@ -46,8 +52,25 @@ META = RuleMeta(
 
 def applicable(page: Snapshot) -> Iterable[Image]:
     for image in images(page):
-        if image.caption is not None and image.spoken:
+        if image.caption is not None and image.spoken and not _icon_beside_its_words(page, image):
             yield image
+
+
+def _icon_beside_its_words(page: Snapshot, image: Image) -> bool:
+    """A logo or icon in a link whose text repeats its name ("Medical Xpress" beside the Medical
+    Xpress logo): the words are the link's text, not a photo caption; icon-label-redundant's."""
+    link = image.element.find_parent("a")
+    caption = image.caption
+    in_link = caption is not None and link is not None and any(parent is link for parent in caption.element.parents)
+    return in_link and _icon_sized(page, image) and redundant_in_control(page, image.element) is not None
+
+
+def _icon_sized(page: Snapshot, image: Image) -> bool:
+    """An icon, or a vector logo drawn at icon size (at most 96 px): not a teaser thumbnail,
+    whose alt repeating its headline is heard twice and stays this rule's."""
+    _, _, width, height = page.facts_of(image.element).box
+    vector = display_src(image.element).lower().endswith(".svg")
+    return is_small(page, image.element, "img") or (vector and width <= 96 and height <= 96)
 
 
 def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | None:
@@ -58,8 +81,7 @@ def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | N
     if not any(text.strip() and same_words(image.name, text) for text in readings):
         return None
     message = f"The alt text {quote(image.name)} repeats the caption, so screen-reader users hear it twice."
-    suggested = caption.suggestion()
-    shorter = suggested and normalise(suggested) != normalise(image.name)
-    hint = f' (a shorter start from the caption: alt="{suggested}")' if shorter else ""
-    suggestion = f"Describe what the photo shows (people, place, action) instead of repeating the caption{hint}."
+    tie = "" if caption.associated else " and tie the caption to it (figure/figcaption)"
+    suggestion = (f'Use alt=""{tie} when the caption says what the photo shows; otherwise alt="describe what the photo shows": '
+                  "what is seen (people, place, action) that the caption does not say.")
     return Issue(image.element, message, suggestion=suggestion)

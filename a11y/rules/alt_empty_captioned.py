@@ -3,11 +3,14 @@
 What it does:
     Asks for review of a displayed image with ``alt=""`` (or ``role="presentation"``/``"none"``)
     whose caption says what the photo shows (at least three descriptive words once credits,
-    VIRIN and datelines are set aside). Images hidden from assistive technology with
-    ``aria-hidden="true"`` are included too, on purpose: for a listener they are the same as
-    ``alt=""``, and the caption still describes a picture they never hear about. Skipped: images
-    whose caption is hidden from assistive technology as well (a carousel's cloned slides), and
-    figures whose one caption covers several images (a gallery's group caption).
+    VIRIN and datelines are set aside). Skipped: images hidden from assistive technology
+    (``aria-hidden="true"``, ``inert``, not displayed: no publishing rule reports hidden
+    content), images whose caption is hidden as well (a carousel's cloned slides), and figures
+    whose one caption covers several images (a gallery's group caption).
+
+    Its suggestion never repeats the caption as alt: keep ``alt=""`` and tie the caption to the
+    photo (figure/figcaption) when the caption says everything the photo shows; otherwise
+    describe what is seen that the caption does not say. It gives no alt text of its own.
 
 Why it matters:
     ``alt=""`` tells a screen reader the image is decoration, so it skips it: the listener hears
@@ -59,9 +62,9 @@ def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | N
     how = 'is hidden from screen readers (aria-hidden="true")' if image.at_hidden and not image.presentational else (
         'is marked decorative (alt="")' if image.alt == "" else "is marked decorative (role=presentation)")
     message = f"This photo {how}, yet its caption {quote(caption.quote())} describes what it shows."
-    suggested = caption.suggestion()
     extra = [attr for attr in ("aria-hidden", "role") if image.element.get(attr) is not None and not (attr == "role" and image.alt is None)]
-    remove = f" and remove {' and '.join(extra)}" if extra else ""
-    suggestion = (f'Unless the caption already says everything the photo shows, give it alt="{suggested}"{remove} '
-                  "(drawn from the caption; describe what is seen).")
+    remove = f", remove {' and '.join(extra)}" if extra else ""
+    tie = "" if caption.associated else " and tie the caption to it (figure/figcaption or aria-describedby)"
+    suggestion = (f'If the caption says everything the photo shows, keep alt=""{tie}. Otherwise give it '
+                  f'alt="describe what the photo shows"{remove}: what is seen that the caption does not say, not the caption again.')
     return Issue(image.element, message, suggestion=suggestion)

@@ -8,7 +8,12 @@ What it does:
     (``IMG_1234``, ``DSC_0042``, ``DSCN…``, ``P1010001``, ``GOPR…``, ``PXL_2026…``), a DoD VIRIN
     (``191121-D-TQ793-002C``), a stock-photo id, a UUID or a hash. A base name is only flagged
     when it reads like a file token (``harbour-boats_2``): ``alt="Apple"`` on ``apple.png`` is
-    words, not a file name. Tracking pixels (2 px or less) are skipped.
+    words, not a file name. The bare word "Screenshot" is a placeholder (alt-placeholder's), not a
+    file name. Tracking pixels (2 px or less) are skipped.
+
+    Its suggestion gives no alt text of its own: for a photo whose caption describes it,
+    ``alt=""`` with the caption tied as its figcaption, or a description of what is seen (never
+    the caption again); otherwise a description, or ``alt=""`` for decoration.
 
 Why it matters:
     A screen reader reads the alt aloud: "IMG underscore 4 8 2 1 dot JPG" tells the listener
@@ -49,9 +54,4 @@ def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | N
     if kind is None:
         return None
     message = f"The image's text alternative {quote(image.name)} is {kind}, which says nothing about what the image shows."
-    suggested = image.caption_alt
-    if suggested:
-        suggestion = f'Replace it with a description, e.g. alt="{suggested}" (drawn from the caption).'
-    else:
-        suggestion = 'Replace it with a description of what the image shows, or alt="" if it is purely decorative.'
-    return Issue(image.element, message, suggestion=suggestion)
+    return Issue(image.element, message, suggestion=image.alt_advice())

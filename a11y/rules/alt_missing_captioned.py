@@ -7,8 +7,12 @@ What it does:
     from ``aria-label``, ``aria-labelledby`` or ``title``. Images marked decorative
     (``alt=""``, ``role="presentation"``) or hidden from assistive technology are left to
     alt-empty-captioned, and a figure whose one caption covers several images (a gallery, a
-    video thumbnail with its play-button overlays) is left to axe-core's image-alt. The
-    suggestion is an alt drawn from the caption's descriptive part.
+    video thumbnail with its play-button overlays) is left to axe-core's image-alt.
+
+    Its suggestion never makes the caption the alt: when the caption describes the photo, it
+    suggests ``alt=""`` with the caption tied as its figcaption, or a short description of what
+    is seen; when the caption only gives a credit, it asks for a description. It never suggests
+    a date, a credit, a "read more" phrase, a bare number or a file name.
 
 Why it matters:
     Without ``alt`` a screen reader falls back to announcing "image" or the file name, and the
@@ -62,9 +66,13 @@ def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | N
         message = f"{missing} although its caption {quote(caption.quote())} says what it shows."
     else:
         message = f"{missing}, and its caption {quote(caption.text)} only gives a credit."
-    suggested = caption.suggestion()
-    if suggested:
-        suggestion = f'Add {attribute}="{suggested}" (drawn from the caption; check it describes what the photo shows).'
+    if caption.describes and attribute == "alt":
+        tie = "as its figcaption" if caption.source == "figcaption" else "(make it the figure's figcaption or point aria-describedby at it)"
+        suggestion = (f'Add {attribute}="" if the caption, tied to the image {tie}, says what the photo shows; otherwise '
+                      f'{attribute}="describe what the photo shows" (what is seen, not the caption again).')
+    elif caption.describes:
+        suggestion = f'Add {attribute}="describe what the photo shows" (what is seen, not the caption again).'
     else:
-        suggestion = f"Add {attribute} text that says what the photo shows (the caption only carries a credit)."
+        suggestion = f'Add {attribute}="describe what the photo shows": the caption only carries a credit.'
+
     return Issue(image.element, message, suggestion=suggestion)

@@ -6,8 +6,12 @@ What it does:
     "picture", "graphic", "img", "pic", "thumbnail", "placeholder", "untitled", "alt",
     "alt text", "image of", "spacer" on an image that is not a spacer, or an unfilled template
     variable such as "{image_alt}" or "{{ alt }}". Images hidden from
-    assistive technology and tracking pixels are skipped. When the image has a caption, the
-    suggestion is an alt drawn from it.
+    assistive technology and tracking pixels are skipped. "Screenshot" alone is a placeholder
+    word too.
+
+    Its suggestion gives no alt text of its own: for a photo whose caption describes it,
+    ``alt=""`` with the caption tied as its figcaption, or a description of what is seen (never
+    the caption again); otherwise a description, or ``alt=""`` for decoration.
 
 Why it matters:
     A screen reader already announces "image"; "image, photo" tells the listener nothing about
@@ -44,6 +48,7 @@ PLACEHOLDERS = {
     "placeholder", "untitled", "alt", "alt text", "alttext", "image of", "photo of", "picture of", "spacer", "blank",
     "null", "none", "undefined", "logo image", "featured image", "main image", "hero image", "image placeholder",
     "insert alt text", "alt tag", "photograph", "untitled image", "no image", "default image", "image description",
+    "screenshot", "screen shot", "screenshots", "unnamed", "untitled design",
 }
 
 
@@ -66,9 +71,4 @@ def evaluate(page: Snapshot, image: Image, options: dict[str, Any]) -> Issue | N
     if word == "spacer" and any("spacer" in name.lower() for name in src_names(image.element)):
         return None
     message = f"The image's text alternative {quote(image.name)} is a placeholder that says nothing about what it shows."
-    suggested = image.caption_alt
-    if suggested:
-        suggestion = f'Describe the image, e.g. alt="{suggested}" (drawn from its caption).'
-    else:
-        suggestion = 'Describe what the image shows, or use alt="" if it is purely decorative.'
-    return Issue(image.element, message, suggestion=suggestion)
+    return Issue(image.element, message, suggestion=image.alt_advice())

@@ -10,7 +10,8 @@ What it does:
     classic ``[caption]`` shortcode (``div.wp-caption`` + ``p.wp-caption-text``) and Drupal
     fields placed side by side. An image and caption inside the same link (a teaser card) are
     left alone: the link's name already reads them together. The suggestion is the
-    figure/figcaption markup to use.
+    figure/figcaption markup to use, with the image's own alt, or a "describe what the photo
+    shows" slot when it has none (never the caption copied into alt).
 
 Why it matters:
     Sighted readers see which photo a caption sits under. A screen-reader user hears an image,
@@ -40,7 +41,7 @@ from typing import Any
 
 from ..snapshot import Snapshot
 from . import Issue, RuleMeta
-from ._captions import Image, display_src, images, quote, shorten
+from ._captions import Image, display_src, images, quote, shorten, unusable_alt
 
 META = RuleMeta(
     id="caption-not-associated",
@@ -71,7 +72,8 @@ def _markup(image: Image) -> str:
     caption = image.caption
     assert caption is not None
     src = display_src(image.element) or "…"
-    alt = shorten(image.name or caption.suggestion(), 60).replace('"', "&quot;")
+    usable = image.name and unusable_alt(image.name, image.element) is None
+    alt = shorten(image.name if usable else "describe what the photo shows", 60).replace('"', "&quot;")
     figcaption = shorten(caption.text, 80).replace("<", "&lt;")
     caption_id = caption.element.get("id")
     alternative = f'give the img aria-describedby="{caption_id}"' if isinstance(caption_id, str) and caption_id else (

@@ -7,7 +7,12 @@ What it does:
     not this icon's own copy. That is what happens when a page renders the US government banner
     twice (desktop and mobile) with its hard-coded ``banner-lock-title`` ids: the second lock
     is named by the first banner's ``<title>``. Icons hidden with ``aria-hidden="true"`` are
-    skipped; icons hidden by CSS (the other copy of a banner) are still checked.
+    skipped, and so are icons hidden by CSS (no publishing rule reports hidden content); a
+    hidden copy that comes first still takes the visible copy's name, so the visible copy is
+    flagged.
+
+    Its suggestion is the fix for the reference: point it at an existing element (or name the
+    icon directly), or make the duplicated id unique in this copy; it always gives one.
 
 Why it matters:
     A reference to a missing id gives the icon no name at all, and a duplicated id names it

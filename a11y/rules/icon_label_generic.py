@@ -9,6 +9,12 @@ What it does:
     text beside them are left to icon-label-redundant, and icons inside a control named by its own
     aria-label are not read, so they are skipped.
 
+    Its suggestion: for a name with "icon" riding on it, the same name without it; for a file,
+    class-like or generic name, a name from the curated list of known icon names (search, menu,
+    close, share, RSS feed, print, email, lock, social sites…) matched on the icon's classes,
+    sprite id and svg title, or "what it shows or does" when nothing matches (it never guesses
+    from other class words); when the control already has visible text, to hide the icon.
+
 Why it matters:
     A screen reader says "image, icon" or "graphic, ic underscore search 24 p x": the listener
     learns nothing, or hears the role twice ("Locked padlock icon, image").

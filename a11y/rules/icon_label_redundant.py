@@ -6,6 +6,11 @@ What it does:
     icon is named "Print" next to the word "Print" is read "Print Print". "icon" in the icon's
     name is ignored when comparing ("Search icon" next to "Search").
 
+    Its suggestion is always to hide the icon from assistive technology (``aria-hidden="true"``,
+    or ``alt=""`` for an image): the visible text names the control. A toggle's pressed-state
+    icons (``span.active``, ``span.close-x``), all rendered when the page's CSS did not load, are
+    not judged: only the resting state counts.
+
 Why it matters:
     Screen reader users hear every control name twice ("Search Search"), and voice-control
     users see a label that does not match the name they must speak. The visible text already

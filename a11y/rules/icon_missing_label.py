@@ -10,6 +10,21 @@ What it does:
     name and is not flagged here. The finding names the icon and guesses what it shows from its
     classes, sprite id, file name or ``<title>``.
 
+    It also flags a link or button with no name and no text whose only content is an icon
+    nobody hears: an svg or icon font hidden with ``aria-hidden="true"`` or
+    ``role="presentation"``, an ``alt=""`` image, an svg of any size, or nothing at all under an
+    icon class (``<button class="icon-menu-mobile"></button>``, ``<a class="icon
+    icon--social-pinterest"><span></span></a>``: the glyph is CSS). Logos are left to axe-core.
+    The finding is on the control, so axe-core's ``link-name``/``button-name`` on it merges
+    into it. Icons are recognised by size (48 px or less) and, when the site's CSS is missing,
+    by markup: icon-library classes (USWDS, Font Awesome, Material, Bootstrap), ``<use
+    href="#icon-…">`` sprites, up to 96 px.
+
+    Its suggestion names the control from a curated list of icon names (search, menu, close,
+    share, RSS feed, print, email, lock, social sites…) matched on the control's and the icon's
+    classes, sprite ids, svg titles and a social link's host. When nothing matches it does not
+    guess: it says to name the control by what it does.
+
 Why it matters:
     A button holding only ``<i class="fa fa-search"></i>`` is announced as "button"; a lone
     ``<svg role="img">`` as "image", and an ``<img>`` without ``alt`` as its file name. Users of
@@ -35,9 +50,12 @@ from bs4 import Tag
 from ..snapshot import Snapshot
 from . import Issue, RuleMeta
 from ._icons import (
+    SilentControl,
+    classes_of,
     control_of,
     describe_control,
     exposed_icons,
+    guess_control,
     guess_identity,
     has_image_role,
     hide_advice,
@@ -48,6 +66,7 @@ from ._icons import (
     looks_decorative,
     naming_attribute,
     shorten,
+    silent_controls,
     text_beside,
     words,
 )
@@ -61,14 +80,17 @@ META = RuleMeta(
 )
 
 
-def applicable(page: Snapshot) -> Iterable[tuple[Tag, str]]:
-    """Exposed icons that are a control's content or have an image role."""
+def applicable(page: Snapshot) -> Iterable[tuple[Tag, str] | SilentControl]:
+    """Exposed icons that are a control's content or have an image role; unnamed controls whose icon is silent."""
     for icon, kind in exposed_icons(page):
         if has_image_role(icon, kind) or control_of(icon) is not None:
             yield icon, kind
+    yield from silent_controls(page)
 
 
-def evaluate(page: Snapshot, candidate: tuple[Tag, str], options: dict[str, Any]) -> Issue | None:
+def evaluate(page: Snapshot, candidate: tuple[Tag, str] | SilentControl, options: dict[str, Any]) -> Issue | None:
+    if isinstance(candidate, SilentControl):
+        return _silent_control(page, candidate)
     icon, kind = candidate
     if not is_blank_name(icon_name(page, icon)):
         return None
@@ -120,13 +142,34 @@ def _unnamed_control(page: Snapshot, icon: Tag, kind: str, control: Tag) -> Issu
                f'so a screen reader announces just "{what}".')
     if control is icon:
         message = f'The icon {describe_icon(icon, kind)}{looks} is itself a {what} with no name, so a screen reader announces just "{what}".'
-        suggestion = f'Add aria-label="{guess or "what it does"}" to the icon.'
+        suggestion = f'Add aria-label="{guess}" to the icon.' if guess else "Name this control by what it does: an aria-label on the icon."
+    elif kind == "img" and guess:
+        suggestion = f'Give the image alt="{guess}": it becomes the {what}\'s name.'
     elif kind == "img":
-        suggestion = f'Give the image alt="{guess or f"what the {what} does"}": it becomes the {what}\'s name.'
+        suggestion = f"Name this {what} by what it does: give the image an alt that says it (it becomes the {what}'s name)."
+    elif guess:
+        suggestion = (f'Name the {what}: aria-label="{guess}" on the <{control.name}> (or visually hidden text '
+                      f"inside it), and {hide_advice(kind)} on the icon.")
     else:
-        suggestion = (f'Name the {what}: aria-label="{guess or "what it does"}" on the <{control.name}> (or visually hidden text '
+        suggestion = (f"Name this {what} by what it does: an aria-label on the <{control.name}> (or visually hidden text "
                       f"inside it), and {hide_advice(kind)} on the icon.")
     return Issue(icon, message, suggestion=suggestion)
+
+
+def _silent_control(page: Snapshot, silent: SilentControl) -> Issue:
+    control = silent.control
+    what = describe_control(control)
+    guess = guess_control(page, silent)
+    looks = f' (it looks like "{guess}")' if guess else ""
+    if silent.icon is not None:
+        icon = f"its only content, the icon {describe_icon(silent.icon, icon_kind(page, silent.icon) or '')}{looks}, {silent.how}"
+    else:
+        icon = f'it is empty: its icon{looks} {silent.how} (class "{shorten(" ".join(classes_of(control)), 40)}")'
+    message = f'This {what} has no name and {icon}, so a screen reader announces just "{what}".'
+    text = f'aria-label="{guess}"' if guess else "an aria-label that says what it does"
+    lead = f"Name the {what}" if guess else f"Name this {what} by what it does"
+    suggestion = f"{lead}: {text} on the <{control.name}> (or visually hidden text inside it)."
+    return Issue(control, message, suggestion=suggestion)
 
 
 def _unnamed_image(page: Snapshot, icon: Tag, kind: str) -> Issue:

@@ -6,6 +6,8 @@ What it does:
     ``ol`` directly continued by another ``ol`` whose ``start`` picks up the count. Lists in
     navigation, headers and footers are left alone (menus are often built that way on purpose).
 
+    Its suggestion is the merged list, its first items written out; it always gives one.
+
 Why it matters:
     A screen reader announces each fragment as its own "list, 1 item", so the listener hears
     several one-item lists instead of one list with its size and positions. Editors produce

@@ -8,6 +8,9 @@ What it does:
     usually say something (included / not included), and so are numbers inside links (a table
     of contents repeats its numbered headings) and number badges in their own element.
 
+    Its suggestion says which typed markers to delete and, for nested items, to nest them in
+    their own list; it always gives one.
+
 Why it matters:
     The list already draws its bullets or numbers. The typed ones come on top: a screen reader
     reads the symbol out for every item ("bullet", "dash", "black small square") or the number

@@ -5,6 +5,9 @@ What it does:
     from one ("1." "2." "3.", "a)", "Step 1", or a number badge in its own element), at least
     two items.
 
+    Its suggestion is the ``<ol>`` with the typed numbers dropped, its first items written out;
+    it always gives one.
+
 Why it matters:
     The order is part of the content (steps, rankings, "5 things"), but a ``ul`` tells
     assistive technology the order does not matter, and the numbers live only in the text,

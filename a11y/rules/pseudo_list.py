@@ -16,6 +16,12 @@ What it does:
     a number ("2019 was...", "5 things changed..."). Each group is reported once, on its own
     container when it holds only the group, else on its first item.
 
+    Its suggestion is the ``<ul>``/``<ol>`` markup with the typed markers dropped, its first
+    items written out; it always gives one. Lines are read through inline wrappers (a CMS that
+    nests each ``<br>`` line one ``<span>`` deeper), a numbered line's link and picture lines
+    (up to three) belong to its item, and a bullet glyph typed flush against its text ("●Feature")
+    counts; dashes, "*" and "+" need a space.
+
 Why it matters:
     A screen reader announces a real list with its size and each item's position ("list, 5
     items", "1 of 5") and lets the listener jump past it. Typed numbers and bullets in divs give
@@ -79,6 +85,8 @@ META = RuleMeta(
     family="lists",
 )
 
+# Inline wrappers whose <br> lines are lines of the block around them.
+FLATTENED = {"span", "strong", "b", "em", "i", "u", "font", "small", "mark", "a"}
 NOT_ITEMS = {"figure", "figcaption", "table", "ul", "ol", "dl", "pre", "form", "nav", "header", "footer", "aside",
              "hr", "br", "script", "style", "template", "noscript"} | HEADINGS | MEDIA
 
@@ -90,6 +98,9 @@ class Item:
     element: Tag | None  # None for a <br> line
     markers: list[Marker]
     text: str  # visible text, marker included (badges: the text after the badge)
+
+
+CONTINUATION = Item(None, [], " ")  # a line holding only a picture
 
 
 @dataclass
@@ -141,8 +152,37 @@ def _groups_in(page: Snapshot, tag: Tag) -> Iterator[Group]:
     children = [c for c in tag.children if not isinstance(c, Comment)]
     if sum(1 for c in children if isinstance(c, Tag)) >= 2:
         yield from _block_groups(page, tag, children)
-    if any(isinstance(c, Tag) and c.name == "br" for c in children):
-        yield from _line_groups(page, tag, children)
+    if any(isinstance(c, Tag) and c.name == "br" for c in children) or (is_block(page, tag) and _br_in_inline_child(page, children)):
+        yield from _line_groups(page, tag, _flatten_inline(page, children))
+
+
+def _br_in_inline_child(page: Snapshot, children: list) -> bool:
+    return any(_flattenable(page, c) for c in children)
+
+
+def _flattenable(page: Snapshot, node: object) -> bool:
+    """An inline element holding a ``<br>``: its lines belong to the block around it (CNN nests
+    each "2. Norway" line in one more ``<span>``)."""
+    return (isinstance(node, Tag) and node.name in FLATTENED and page.is_displayed(node) and not is_block(page, node)
+            and node.find("br") is not None)
+
+
+def _flatten_inline(page: Snapshot, children: list) -> list:
+    """The children with inline wrappers that hold a ``<br>`` replaced by their own children
+    (iterative: absurdly deep nesting cannot exhaust the recursion limit)."""
+    flat: list = []
+    stack = [iter(children)]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+        elif isinstance(node, Comment):
+            continue
+        elif _flattenable(page, node):
+            stack.append(iter(node.children))
+        else:
+            flat.append(node)
+    return flat
 
 
 def _within_reported(group: Group, reported: set[int]) -> bool:
@@ -194,28 +234,55 @@ def _line_groups(page: Snapshot, container: Tag, children: list) -> Iterator[Gro
         if child is None or (isinstance(child, Tag) and (child.name == "br" or (page.is_displayed(child) and is_block(page, child)))):
             items.append(_line_item(page, container, line))
             if isinstance(child, Tag) and child.name != "br":
-                items.append(None)  # a block between lines ends the run
+                items.append(CONTINUATION if _only_media(page, child) else None)  # a block of text between lines ends the run
             line = []
         elif isinstance(child, NavigableString) or page.is_displayed(child):
             line.append(child)
     # html5lib keeps empty lines (double <br>) as empty items: drop them, they do not break a list
-    kept = [item for item in items if item is None or item.text]
-    yield from _groups_from(container, kept, "lines")
+    kept = [item for item in items if item is None or item is CONTINUATION or item.text]
+    yield from _groups_from(container, _fold_continuations(kept), "lines")
+
+
+def _only_media(page: Snapshot, tag: Tag) -> bool:
+    return (tag.name in MEDIA or tag.find(sorted(MEDIA)) is not None) and not full_text(page, tag)
+
+
+# Lines after a numbered line that carry no marker (a product's link, its picture) belong to its
+# item, up to this many; more, and the numbered lines are not one list.
+MAX_CONTINUATION_LINES = 3
+
+
+def _fold_continuations(items: list) -> list[Item | None]:
+    """Unmarked lines folded into the marked line before them; elsewhere they break a run."""
+    folded: list[Item | None] = []
+    extra = 0
+    for item in items:
+        unmarked = item is CONTINUATION or (item is not None and not item.markers)
+        if not unmarked:
+            folded.append(item)
+            extra = 0
+            continue
+        previous = folded[-1] if folded else None
+        extra += 1
+        if previous is None or not previous.markers or extra > MAX_CONTINUATION_LINES:
+            folded.append(None)
+    return folded
 
 
 def _line_item(page: Snapshot, container: Tag, nodes: list) -> Item | None:
     text = collapse("".join(str(n) if isinstance(n, NavigableString) else full_text(page, n) for n in nodes if n.name not in SKIP_TEXT))
-    if not text:
-        return Item(None, [], "")
     first = next((n for n in nodes if not (isinstance(n, NavigableString) and not n.strip())), None)
+    if not text:
+        return CONTINUATION if isinstance(first, Tag) and _only_media(page, first) else Item(None, [], "")
     if isinstance(first, Tag):
         if first.name in MEDIA:
-            return None
+            return Item(None, [], text)
         _, start = leading(page, first)
         if start is None or inside(start, first, MARKER_HOSTS):
-            return None
-    markers = parse_markers(text)
-    return Item(None, markers, text) if markers else None
+            return Item(None, [], text)  # a line that is a link: a continuation, never an item
+    elif isinstance(first, NavigableString) and inside(first, container, MARKER_HOSTS):
+        return Item(None, [], text)
+    return Item(None, parse_markers(text), text)
 
 
 def _groups_from(container: Tag, items: list[Item | None], shape: str) -> Iterator[Group]:
