@@ -334,7 +334,7 @@ class Verdict:
     interrupted: bool = False
     not_audited: int = 0  # targets an interrupted run never reached
     baseline: dict[str, int] | None = None  # {"new", "known", "fixed"} when a baseline was applied
-    # (page key, level) of each page judged at a [[pages]] entry's fail-on rather than the run's, in run order
+    # (page key, level) of each audited page whose level a [[pages]] entry's fail-on set, in run order
     page_fail_on: tuple[tuple[str, str], ...] = ()
 
     @property
