@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from .steps import fail_on_for
 from .text import plain
 
 Outcome = Literal["violation", "needs-review", "error"]
@@ -318,14 +319,29 @@ class GatePolicy:
     max_violations: int = 0
     strict: bool = False  # needs-review findings count too
     baseline: bool = False  # only findings not in the baseline count
+    # [[pages]] entries' own fail-on, (match, level) in the config's order: a page whose URL an entry's
+    # regex matches is judged at that level (the last matching entry wins; see a11y.steps.fail_on_for).
+    page_fail_on: tuple[tuple[str, str], ...] = ()
 
-    def fails(self, finding: Finding) -> bool:
-        """Whether ``finding`` counts against the gate (review decisions and the baseline applied)."""
-        if self.fail_on == "none" or (self.baseline and finding.baseline == "known"):
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "page_fail_on", tuple((str(m), str(level)) for m, level in self.page_fail_on))
+
+    def own_fail_on(self, page: PageResult) -> str | None:
+        """The level a [[pages]] entry sets for ``page``, None when no entry does (the run's applies)."""
+        return fail_on_for(page.url, self.page_fail_on) if self.page_fail_on and page.url else None
+
+    def fail_on_for(self, page: PageResult | None) -> str:
+        """The level ``page`` is judged at: its [[pages]] entry's, else the run's."""
+        return (self.own_fail_on(page) if page is not None else None) or self.fail_on
+
+    def fails(self, finding: Finding, page: PageResult | None = None) -> bool:
+        """Whether ``finding`` (on ``page``, when given) counts against the gate (review decisions and the baseline applied)."""
+        fail_on = self.fail_on_for(page)
+        if fail_on == "none" or (self.baseline and finding.baseline == "known"):
             return False
         status = finding.status  # waived and false positives never fail
         if status == "violation" or (self.strict and status == "needs-review"):
-            return IMPACT_RANK.get(finding.impact, 9) <= IMPACT_RANK[self.fail_on]
+            return IMPACT_RANK.get(finding.impact, 9) <= IMPACT_RANK[fail_on]
         return False
 
 
@@ -340,6 +356,8 @@ class Verdict:
     interrupted: bool = False
     not_audited: int = 0  # targets an interrupted run never reached
     baseline: dict[str, int] | None = None  # {"new", "known", "fixed"} when a baseline was applied
+    # (page key, level) of each audited page whose level a [[pages]] entry's fail-on set, in run order
+    page_fail_on: tuple[tuple[str, str], ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -369,10 +387,16 @@ class Verdict:
         what = ("new " if self.policy.baseline else "") + ("violation" if count == 1 else "violations")
         if self.policy.strict:
             what += " or needs-review findings"
-        if self.policy.fail_on == "none":
-            return "--fail-on none: findings never fail the gate"
         more = f", {self.policy.max_violations} allowed" if self.policy.max_violations else ""
-        return f"{count} {what} at or above {self.policy.fail_on}{more}"
+        if not self.page_fail_on:
+            if self.policy.fail_on == "none":
+                return "--fail-on none: findings never fail the gate"
+            return f"{count} {what} at or above {self.policy.fail_on}{more}"
+        levels = [level for _, level in self.page_fail_on]
+        own = ", ".join(f"{level} on {levels.count(level)} page(s)" for level in dict.fromkeys(levels))
+        if self.policy.fail_on == "none":
+            return f"{count} {what} at their [[pages]] fail-on ({own}); --fail-on none on the other pages{more}"
+        return f"{count} {what} at or above {self.policy.fail_on}, [[pages]] fail-on: {own}{more}"
 
     def __str__(self) -> str:
         word = {"passed": "passed", "failed": "failed", "error": "incomplete", "interrupted": "interrupted"}[self.status]
@@ -385,4 +409,5 @@ class Verdict:
         return {"status": self.status, "exit_code": self.code, "reason": self.reason, "failing": len(self.failing),
                 "fail_on": self.policy.fail_on, "strict": self.policy.strict, "max_violations": self.policy.max_violations,
                 "errors": list(self.errors), "interrupted": self.interrupted, "not_audited": self.not_audited,
-                "baseline": dict(self.baseline) if self.baseline is not None else None}
+                "baseline": dict(self.baseline) if self.baseline is not None else None,
+                "page_fail_on": [{"page": key, "fail_on": level} for key, level in self.page_fail_on]}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # action -> (fewest, most) arguments after it
@@ -143,13 +144,26 @@ class PagePlan:
     fail_on: str | None = None
 
 
+def fail_on_for(url: str, entries: Iterable[tuple[str, str | None]]) -> str | None:
+    """The fail-on that ``[[pages]]`` entries (``(match, fail_on)`` in the config's order) give ``url``:
+    the last matching entry that sets one, None when none does.
+
+    Every matching entry applies in order, as their steps do, so a later entry refines an earlier
+    one (a general ``/news/`` first, then ``/news/live/``). The gate and the page's plan both use this.
+    """
+    chosen = None
+    for match, fail_on in entries:
+        if fail_on is not None and re.search(match, url) is not None:
+            chosen = fail_on
+    return chosen
+
+
 def plan_for(url: str, rules: tuple[PageRule, ...], base: Scope = Scope()) -> PagePlan:
     """Every matching rule's steps, in order; scopes and disabled rules added up; the last fail_on wins."""
     steps: list[Step] = []
     include, exclude = list(base.include), list(base.exclude)
     disable: set[str] = set()
     waits: list[str] = []
-    fail_on = None
     for rule in rules:
         if rule.matches(url):
             steps.extend(rule.steps)
@@ -157,5 +171,5 @@ def plan_for(url: str, rules: tuple[PageRule, ...], base: Scope = Scope()) -> Pa
             exclude += rule.scope.exclude
             disable |= rule.disable
             waits += [rule.wait_for] if rule.wait_for else []
-            fail_on = rule.fail_on or fail_on
+    fail_on = fail_on_for(url, ((rule.match, rule.fail_on) for rule in rules))
     return PagePlan(tuple(steps), Scope(tuple(include), tuple(exclude)), frozenset(disable), tuple(waits), fail_on)

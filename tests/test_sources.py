@@ -98,3 +98,52 @@ def test_steps_parse_and_reject_with_one_line() -> None:
     plan = plan_for("https://s.test/news/1", (PageRule("/news/", (Step.parse("click #a"),), Scope(("article",))),
                                               PageRule("/sport/", (Step.parse("click #b"),))))
     assert [s.text for s in plan.steps] == ["click #a"] and plan.scope.include == ("article",)
+
+
+SITE_LINKS = {  # a small site: which pages each page links to, in page order
+    "/": ["/a", "/b", "/c"],
+    "/a": ["/a1", "/a2", "/b"],
+    "/b": ["/b1", "/a1", "/b2"],
+    "/c": ["/c1", "/"],
+    "/a1": ["/x"], "/a2": ["/y"], "/b1": ["/z"], "/b2": [], "/c1": ["/w"],
+}
+
+
+def _crawled(finish_order: str, seed: int, max_pages: int, failing: frozenset[str] = frozenset()) -> list[tuple[str, str | None, int]]:
+    """Crawl SITE_LINKS as the scheduler feeds a crawl, pages finishing in ``finish_order`` among those
+    in flight ("first", "last" or "random"); the pages in the order the crawl admitted them."""
+    import random
+
+    from a11y.pipeline.sources.crawl import Crawl, CrawlSpec
+
+    crawl = Crawl(CrawlSpec("http://s.test/", max_pages=max_pages), "http://s.test/")
+    in_flight = [crawl.start_target()]
+    admitted = list(in_flight)
+    pick = random.Random(seed)
+    while in_flight:
+        index = {"first": 0, "last": len(in_flight) - 1}.get(finish_order, pick.randrange(len(in_flight)))
+        done = in_flight.pop(index)
+        path = done.url.removeprefix("http://s.test")  # type: ignore[union-attr]
+        links = None if path in failing else [f"http://s.test{link}" for link in SITE_LINKS.get(path, [])]
+        new = crawl.report(done.url, links)  # type: ignore[arg-type]
+        in_flight += new
+        admitted += new
+    return [(t.url.removeprefix("http://s.test"), t.found_by.source, t.found_by.depth) for t in admitted]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("max_pages", [3, 5, 7, 100])
+def test_which_pages_a_cut_crawl_takes_does_not_depend_on_which_page_finished_first(max_pages: int) -> None:
+    one_tab = _crawled("first", 0, max_pages)
+    for order, seed in [("last", 0), *(("random", seed) for seed in range(20))]:
+        assert _crawled(order, seed, max_pages) == one_tab
+    expected = ["/", "/a", "/b", "/c", "/a1", "/a2", "/b1", "/b2", "/c1", "/x", "/y", "/z", "/w"]
+    assert [url for url, _, _ in one_tab] == expected[:max_pages]  # breadth first, in link order
+    if max_pages == 100:  # each page's parent is the first page (in BFS order) that links to it, at its true depth
+        assert one_tab[4] == ("/a1", "http://s.test/a", 2) and one_tab[-1] == ("/w", "http://s.test/c1", 3)
+
+
+def test_a_page_that_failed_does_not_stall_the_crawl() -> None:
+    failing = frozenset({"/a"})
+    one_tab = _crawled("first", 0, 100, failing)
+    assert [url for url, _, _ in one_tab] == ["/", "/a", "/b", "/c", "/b1", "/a1", "/b2", "/c1", "/z", "/x", "/w"]
+    assert all(_crawled("random", seed, 100, failing) == one_tab for seed in range(10))

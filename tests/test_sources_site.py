@@ -69,6 +69,21 @@ def test_crawl_of_a_folder_and_a_query_string_loop_is_bounded(site: Site) -> Non
     assert found["articles/a01.html"].found_by["depth"] == 1 and "articles/a03.html" not in found  # --max-depth 1
 
 
+def test_a_crawl_cut_by_max_pages_takes_the_same_pages_in_the_same_order_at_any_concurrency(site: Site, tmp_path: Path, run_cli) -> None:
+    crawled = {}
+    for tabs in (1, 4):
+        out = tmp_path / f"tabs{tabs}"
+        result = run_cli("audit", "--crawl", site.url("/"), "--max-pages", "7", "--concurrency", str(tabs), "--settle-ms", "100",
+                         "--format", "json", "--out", str(out), "--fail-on", "none")
+        assert result.returncode == 2, result.stdout + result.stderr  # /away leaves the site: that page's error, the crawl goes on
+        crawled[tabs] = [(page["url"].removeprefix(site.base), page["found_by"]) for page in pages_of(out)]
+    assert crawled[1] == crawled[4]
+    # breadth first in link order: the home page's links (robots.txt, the PDF and the other host left out), then a02's a03
+    assert [url for url, _ in crawled[1]] == ["/", "/articles/a01.html", "/articles/a02.html?utm_source=home", "/calendar/?month=1",
+                                              "/away", "/articles/js-only.html", "/articles/a03.html"]
+    assert crawled[1][-1][1] == {"kind": "crawl", "from": site.url("/articles/a02.html?utm_source=home"), "depth": 2}
+
+
 @pytest.fixture
 def steps_config(tmp_path: Path, site: Site) -> Path:
     config = tmp_path / "a11y.toml"

@@ -41,7 +41,7 @@ class Finishing:
     @classmethod
     def load(cls, values: Mapping[str, Any], ignores_from: str = "config", today: dt.date | None = None) -> Finishing:
         """From config-style values (``ignore``, ``review``, ``baseline``, ``fail_on``, ``strict``,
-        ``max_violations``). Raises FinishError naming the file at fault."""
+        ``max_violations``, and ``pages``: their entries' own fail-on). Raises FinishError naming the file at fault."""
         ignores = list(values.get("ignore", []))
         expired = [i for i in ignores if i.expired(today or dt.date.today())]
         if expired:
@@ -53,8 +53,9 @@ class Finishing:
             baseline = load_baseline(Path(values["baseline"])) if values.get("baseline") else None
         except (ReviewError, BaselineError, ConfigError) as exc:
             raise FinishError(str(exc)) from None
+        own = tuple((rule.match, rule.fail_on) for rule in values.get("pages", ()) if rule.fail_on is not None)
         policy = GatePolicy(fail_on=values.get("fail_on", "serious"), max_violations=int(values.get("max_violations", 0)),
-                            strict=bool(values.get("strict", False)), baseline=baseline is not None)
+                            strict=bool(values.get("strict", False)), baseline=baseline is not None, page_fail_on=own)
         return cls(policy, ignores, ignores_from, review, baseline)
 
     def page(self, page: PageResult) -> PageResult:

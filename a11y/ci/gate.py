@@ -6,16 +6,23 @@ one :class:`Verdict` that :func:`decide` makes, so none can disagree with the ex
 
 from __future__ import annotations
 
-from ..model import EXIT_CLEAN, EXIT_FINDINGS, EXIT_TOOL_ERROR, Finding, GatePolicy, RunResult, Verdict
+from ..model import EXIT_CLEAN, EXIT_FINDINGS, EXIT_TOOL_ERROR, Finding, GatePolicy, PageResult, RunResult, Verdict
 from ..settings import FAIL_ON_LEVELS
 
 
-def counts_against(finding: Finding, policy: GatePolicy) -> bool:
-    return policy.fails(finding)
+def counts_against(finding: Finding, policy: GatePolicy, page: PageResult | None = None) -> bool:
+    """Whether ``finding`` fails the gate; on ``page``, at the level a [[pages]] entry sets for it."""
+    return policy.fails(finding, page)
 
 
 def failing_findings(run: RunResult, policy: GatePolicy) -> list[Finding]:
-    return [f for _, f in run.findings() if counts_against(f, policy)]
+    return [f for page, f in run.findings() if counts_against(f, policy, page)]
+
+
+def own_levels(run: RunResult, policy: GatePolicy) -> tuple[tuple[str, str], ...]:
+    """(page key, level) of each audited page a [[pages]] entry's fail-on judges, in run order."""
+    chosen = ((page.key, policy.own_fail_on(page)) for page in run.pages if page.status == "ok")
+    return tuple((key, level) for key, level in chosen if level is not None)
 
 
 def exit_code(run: RunResult, policy: GatePolicy) -> int:
@@ -34,7 +41,7 @@ def decide(run: RunResult, policy: GatePolicy) -> Verdict:
         found = [f for _, f in run.findings() if f.baseline]
         deltas = {"new": sum(1 for f in found if f.baseline == "new"), "known": sum(1 for f in found if f.baseline == "known"),
                   "fixed": len(run.baseline_fixed)}
-    return Verdict(code, policy, failing, tuple(errors), run.interrupted, run.not_audited, deltas)
+    return Verdict(code, policy, failing, tuple(errors), run.interrupted, run.not_audited, deltas, own_levels(run, policy))
 
 
 def verdict_of(run: RunResult) -> Verdict:
@@ -44,4 +51,4 @@ def verdict_of(run: RunResult) -> Verdict:
 
 
 __all__ = ["EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_TOOL_ERROR", "FAIL_ON_LEVELS", "GatePolicy", "Verdict", "counts_against", "decide",
-           "exit_code", "failing_findings", "verdict_of"]
+           "exit_code", "failing_findings", "own_levels", "verdict_of"]

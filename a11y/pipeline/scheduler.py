@@ -30,9 +30,10 @@ GC_EVERY = 20  # pages between full garbage collections on long runs
 IDLE_POLL_S = 0.05  # how often an idle tab looks for a page that came back for a retry
 ProgressCallback = Callable[[PageResult, int, int], None]
 StopCheck = Callable[[], bool]
-# A rendered page's URL, final URL and links: where a crawl finds pages. It may answer why the page
-# is not to be audited after all (a crawled link that left the site): then it is an error page.
-LinksCallback = Callable[[str, str, list[str]], str | None]
+# A page's URL, final URL and links, once per page done (links None: the page failed): where a crawl
+# finds pages. It may answer why the page is not to be audited after all (a crawled link that left
+# the site): then it is an error page.
+LinksCallback = Callable[[str, str, list[str] | None], str | None]
 RETRIED_WARNING = "audited on a second try, in a fresh tab: the browser or its renderer died during the first"
 
 
@@ -160,26 +161,36 @@ class Scheduler:
         url = self.urls.get(target, "")
         self.in_flight += 1
         generation = self.host.generation
+        # Everything up to the links reported (and the pages they add queued) happens before in_flight
+        # drops, so no idle tab quits while pages are still being found.
         try:
             settings, axe_options, after_load, context = self._plan(url)
             async with self._host_gate(url) or nullcontext():
                 outcome = await render_target(worker, target, url, settings, axe_options, self.catalog, self.axe_gate, after_load, context)
             if isinstance(outcome, Analysis):
                 outcome.settings = settings
-                refused = self.on_links(url, outcome.rendered.final_url, outcome.rendered.links) if self.on_links else None  # before
-                if refused:  # in_flight drops, so no idle tab quits while pages are still being found
+                refused = self.on_links(url, outcome.rendered.final_url, outcome.rendered.links) if self.on_links else None
+                if refused:
                     outcome = failed(outcome.page, refused)
+            elif await self._retried(index, outcome, generation, worker):
+                return outcome
+            elif self.on_links:
+                self.on_links(url, url, None)  # a failed page has no links, but a crawl waits for it to report
         finally:
             self.in_flight -= 1
         if isinstance(outcome, PageResult):
-            if outcome.status == "error" and index not in self.retried and (
-                    outcome.error == RENDERER_CRASHED or await self.host.died_since(generation)):
-                self.retried.add(index)  # the browser or the tab's renderer died under this page: once more, in a fresh tab
-                await worker.discard()
-                self.queue.put_nowait(index)
-            else:
-                self._record(index, outcome)
+            self._record(index, outcome)
         return outcome
+
+    async def _retried(self, index: int, outcome: PageResult, generation: int, worker: PageWorker) -> bool:
+        """Queue the page once more, in a fresh tab, when the browser or the tab's renderer died under it."""
+        if outcome.status != "error" or index in self.retried or not (
+                outcome.error == RENDERER_CRASHED or await self.host.died_since(generation)):
+            return False
+        self.retried.add(index)
+        await worker.discard()
+        self.queue.put_nowait(index)
+        return True
 
     def _plan(self, url: str) -> tuple[Settings, dict[str, Any], AfterLoad | None, dict[str, Any] | None]:
         """The page's settings, axe options, steps and axe context: the run's, with its [[pages]] entries'."""

@@ -3,8 +3,12 @@ reports (after its scripts ran), so pages are audited as they are found.
 
 Each page is audited once (URLs normalised: fragment, trailing slash, default port, ``utm_*``);
 robots.txt is obeyed unless told otherwise; only pages that look like HTML are followed.
-Report order is breadth-first order (depth, then the parent's order, then the link's place in it),
-whatever order the tabs happened to finish in.
+
+Which pages the crawl takes depends only on the site, never on which tab finished first: a page's
+links are read only once every page admitted before it has reported its own (a page that failed
+reports none), so pages are admitted in exactly the order a one-tab breadth-first crawl would
+admit them, and ``--max-pages`` cuts that order. Report order is that order too (depth, then the
+parent's order, then the link's place in it).
 """
 
 from __future__ import annotations
@@ -55,6 +59,12 @@ class Crawl:
     order: dict[str, tuple[int, tuple[int, ...]]] = field(default_factory=dict)  # page key -> (depth, path of link places)
     parents: dict[str, str] = field(default_factory=dict)
     added: int = 0
+    # Every page whose links the crawl reads (the start and each page admitted), in admission order,
+    # as (key, URL); ``expanded`` of them have had their links read, the next only once it reported.
+    admitted: list[tuple[str, str]] = field(default_factory=list)
+    expanded: int = 0
+    reported: dict[str, list[str]] = field(default_factory=dict)  # links of pages waiting for an earlier page to report
+    read: set[str] = field(default_factory=set)  # keys whose links were read
     robots: urllib.robotparser.RobotFileParser | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -63,6 +73,7 @@ class Crawl:
         self.include = re.compile(self.spec.include) if self.spec.include else None
         self.exclude = re.compile(self.spec.exclude) if self.spec.exclude else None
         self.order[normalize_url(self.start_url)] = (0, ())
+        self.admitted.append((normalize_url(self.start_url), self.start_url))
 
     def load_robots(self, headers: dict[str, str] | None = None, timeout_s: float = 10.0) -> None:
         """The origin's robots.txt; none (404, unreachable) allows everything."""
@@ -94,8 +105,25 @@ class Crawl:
             return False
         return self.robots is None or self.robots.can_fetch(USER_AGENT, url)
 
+    def report(self, url: str, links: list[str] | None) -> list[Target]:
+        """A page of the crawl was audited: its links (None: it failed, or left the site). The pages
+        this admits, in breadth-first order: every page reported in admission order up to the first
+        that has not reported yet has its links read now."""
+        key = normalize_url(url)
+        if key not in self.order or key in self.reported or key in self.read:
+            return []  # not a page of this crawl, or already reported
+        self.reported[key] = list(links or [])
+        new: list[Target] = []
+        while self.expanded < len(self.admitted) and self.admitted[self.expanded][0] in self.reported:
+            next_key, next_url = self.admitted[self.expanded]
+            self.expanded += 1
+            self.read.add(next_key)
+            new += self.found(next_url, self.reported.pop(next_key))
+        return new
+
     def found(self, parent_url: str, links: list[str]) -> list[Target]:
-        """The new pages ``parent_url`` links to, in link order, within the limits."""
+        """The new pages ``parent_url`` links to, in link order, within the limits. Called in admission
+        order (``report``), so the first parent to link a page is its nearest, and the earliest."""
         parent_key = normalize_url(parent_url)
         if parent_key not in self.order:
             return []
@@ -106,15 +134,13 @@ class Crawl:
         for index, link in enumerate(links):
             url = without_fragment(link)
             key = normalize_url(url)
-            mine = (depth + 1, (*place, index))
-            if key in self.order and self.order[key] > mine and key in self.parents:
-                self.order[key], self.parents[key] = mine, parent_url  # a nearer parent: BFS order does not depend on timing
             if key in self.seen or not self.allowed(url):
                 continue
             if self.added >= self.spec.max_pages:
                 break
             self.seen.add(key)
-            self.order[key], self.parents[key] = mine, parent_url
+            self.order[key], self.parents[key] = (depth + 1, (*place, index)), parent_url
+            self.admitted.append((key, url))
             self.added += 1
             new.append(Target(url=url, found_by=FoundBy("crawl", parent_url, depth + 1)))
         return new

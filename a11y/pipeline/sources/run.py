@@ -73,15 +73,18 @@ class Crawling:
                 urls[start] = crawl.start_url
         return cls(crawls)
 
-    def links_callback(self, add: Callable[[Target], None]) -> Callable[[str, str, list[str]], str | None]:
-        def found(url: str, final_url: str, links: list[str]) -> str | None:
+    def links_callback(self, add: Callable[[Target], None]) -> Callable[[str, str, list[str] | None], str | None]:
+        """What the scheduler calls once per page done (``links`` None: the page failed): each crawl of
+        the page reads its links when its turn comes and ``add`` gets the pages that admits."""
+        def found(url: str, final_url: str, links: list[str] | None) -> str | None:
+            refused = None
             for crawl in self.crawls:
                 if crawl.expands(url):
-                    if crawl.sort_key(url) != (0, ()) and origin(final_url) != crawl.home:
-                        return f"redirected to another host ({urlsplit(final_url).netloc}); a crawl stays on its site"
-                    for target in crawl.found(url, links):
+                    if links is not None and crawl.sort_key(url) != (0, ()) and origin(final_url) != crawl.home:
+                        refused = f"redirected to another host ({urlsplit(final_url).netloc}); a crawl stays on its site"
+                    for target in crawl.report(url, None if refused else links):
                         add(target)
-            return None
+            return refused
         return found
 
     def in_bfs_order(self, pages: list[PageResult]) -> list[PageResult]:
