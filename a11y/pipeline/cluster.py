@@ -168,8 +168,11 @@ def worker_settings(settings: Settings, cpus: int) -> Settings:
                                keep_snapshots=False)
 
 
-def batch_size_for(settings: Settings, spec: ClusterSpec) -> int:
-    return spec.batch_size or max(1, settings.concurrency * BATCHES_PER_TAB)
+def batch_size_for(settings: Settings, spec: ClusterSpec, pages: int, workers: int) -> int:
+    """Pages per task: a few per tab of a worker, but no fewer tasks than workers on a small run."""
+    if spec.batch_size:
+        return spec.batch_size
+    return max(1, min(settings.concurrency * BATCHES_PER_TAB, -(-pages // max(1, workers))))
 
 
 class ClusterRun:
@@ -191,7 +194,8 @@ class ClusterRun:
         self.single = False  # batches of one page: after a batch killed two workers
 
     def submit(self, items: list[tuple[int, Any, str | None]]) -> None:
-        size = 1 if self.single else batch_size_for(self.settings, self.spec)
+        workers = len(self.client.scheduler_info().get("workers", {})) or (self.spec.workers or 1)
+        size = 1 if self.single else batch_size_for(self.settings, self.spec, len(items), workers)
         for start in range(0, len(items), size):
             chunk = items[start:start + size]
             # pure=False: the same pages audited again are a new task, not a cached result
