@@ -118,8 +118,9 @@ class PeakSampler:
 def build_corpus(folder: Path, count: int, use_shared: bool) -> list[Path]:
     """``count`` article pages: the shared corpus when asked and present, else copies of pages/."""
     if use_shared and CORPUS.is_dir():
-        sources = sorted(CORPUS.rglob("*.html"))[:count]
-        for index, src in enumerate(sources):
+        sources = sorted(CORPUS.rglob("*.html"))
+        for index in range(count):  # beyond the corpus's pages, copies of them again
+            src = sources[index % len(sources)]
             shutil.copy(src, folder / f"{index:03d}-{src.name}")
     else:
         shutil.copytree(ROOT / "pages" / "images", folder / "images")
@@ -188,9 +189,12 @@ def split_rss_kb(tree: ProcessTree) -> tuple[int, int]:
     return own, max(0, tree.rss_kb() - own)
 
 
-def memory_run(folder: Path, out: Path, checkpoints: tuple[int, ...]) -> int:
-    """``a11y audit`` over many pages, peak RSS (a11y / browser) read at each checkpoint page."""
-    command = [sys.executable, "-m", "a11y", "audit", str(folder), "--format", "json", "--out", str(out), "--fail-on", "none"]
+def memory_run(folder: Path, out: Path, checkpoints: tuple[int, ...], extra: tuple[str, ...] = ()) -> int:
+    """``a11y audit`` over many pages, peak RSS (a11y / browser) read at each checkpoint page.
+
+    With ``--cluster``, "a11y" is the client process alone and "Chromium" everything below it
+    (the local cluster's nanny and worker processes, their drivers and browsers)."""
+    command = [sys.executable, "-m", "a11y", "audit", str(folder), "--format", "json", "--out", str(out), "--fail-on", "none", *extra]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peaks = [0, 0]
     done = 0
@@ -227,7 +231,52 @@ def memory_run(folder: Path, out: Path, checkpoints: tuple[int, ...]) -> int:
         first, last = marks[min(marks)], marks[max(marks)]
         for name, a, b in (("a11y", first[0], last[0]), ("Chromium", first[1], last[1])):
             print(f"  growth page {min(marks)} -> {max(marks)}: {name} {100 * (b - a) / max(a, 1):+.1f}%")
+    report = out / "report.json"
+    if report.is_file():
+        sources = [page["source"] for page in json.loads(report.read_text(encoding="utf-8"))["pages"]]
+        expected = len(list(folder.glob("*.html")))
+        print(f"  report.json: {len(sources)} pages of {expected}, {len(set(sources))} distinct, "
+              f"{expected - len(set(sources))} lost")
+    else:
+        print("  report.json: NOT WRITTEN")
     return 0
+
+
+def comparable_pages(report: Path) -> list[tuple]:
+    """What a run found on each page, without timings or the loopback port."""
+    pages = json.loads(report.read_text(encoding="utf-8"))["pages"]
+    return [(p["source"], p["status"], json.dumps(p["findings"], sort_keys=True),
+             json.dumps(p.get("criteria"), sort_keys=True)) for p in pages]
+
+
+def cluster_compare(folder: Path, out: Path, rounds: int, workers: int, corpus: bool) -> int:
+    """Single-process vs ``--cluster local:W`` on the same pages, interleaved (the machine's speed
+    drifts): each side's best and mean seconds, the cluster's overhead, and whether the reports agree."""
+    pages = len(list(folder.glob("*.html")))
+    base = [sys.executable, "-m", "a11y", "audit", str(folder), "--format", "json", "--fail-on", "none", "--quiet",
+            *(["--block-external"] if corpus else [])]
+    times: dict[str, list[float]] = {"single": [], "cluster": []}
+    reports: dict[str, Path] = {}
+    for round_number in range(rounds):
+        order = ("single", "cluster") if round_number % 2 == 0 else ("cluster", "single")
+        for side in order:
+            target = out / side
+            command = [*base, "--out", str(target), *(["--cluster", f"local:{workers}"] if side == "cluster" else [])]
+            started = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            times[side].append(time.perf_counter() - started)
+            if done.returncode not in (0, 1):
+                print(f"{side}: exit {done.returncode}: {done.stderr[-1000:]}")
+                return 1
+            reports[side] = target / "report.json"
+            print(f"  round {round_number + 1} {side:7}: {times[side][-1]:6.1f} s  ({pages / times[side][-1]:.2f} pages/s)")
+    single, cluster = (sum(times[s]) / len(times[s]) for s in ("single", "cluster"))
+    print(f"cluster local:{workers} vs single-process, {pages} pages, {rounds} rounds interleaved: "
+          f"single {single:.1f} s, cluster {cluster:.1f} s (mean); overhead {100 * (cluster / single - 1):+.1f}% "
+          f"(best: {100 * (min(times['cluster']) / min(times['single']) - 1):+.1f}%)")
+    same = comparable_pages(reports["single"]) == comparable_pages(reports["cluster"])
+    print(f"reports of the last round: {'the same findings and criteria on every page' if same else 'DIFFER'}")
+    return 0 if same else 1
 
 
 def main() -> int:
@@ -236,7 +285,27 @@ def main() -> int:
     parser.add_argument("--corpus", action="store_true", help="use ../shared/corpus pages (external requests blocked)")
     parser.add_argument("--concurrency", type=int, default=None)
     parser.add_argument("--memory", type=int, metavar="N", help="instead: audit N pages (e.g. 500) and report peak RSS growth")
+    parser.add_argument("--cluster-compare", type=int, metavar="N",
+                        help="instead: N pages single-process vs --cluster local:2, interleaved (with --corpus: corpus pages)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of --cluster-compare (each runs both)")
+    parser.add_argument("--cluster-pages", type=int, metavar="N",
+                        help="instead: N pages (copies of pages/) through --cluster local:2: client RSS from page N/10 to N, pages lost")
     args = parser.parse_args()
+    if args.cluster_compare:
+        with tempfile.TemporaryDirectory(prefix="a11y-cluster-") as tmp:
+            folder = Path(tmp) / "site"
+            folder.mkdir()
+            pages = build_corpus(folder, args.cluster_compare, args.corpus)
+            print(f"corpus: {len(pages)} pages ({'shared corpus' if args.corpus and CORPUS.is_dir() else 'copies of pages/'}), "
+                  f"{os.cpu_count()} CPUs")
+            return cluster_compare(folder, Path(tmp) / "out", args.rounds, 2, args.corpus)
+    if args.cluster_pages:
+        with tempfile.TemporaryDirectory(prefix="a11y-cluster-mem-") as tmp:
+            folder = Path(tmp) / "site"
+            folder.mkdir()
+            build_corpus(folder, args.cluster_pages, False)
+            marks = (args.cluster_pages // 10, args.cluster_pages // 2, args.cluster_pages)
+            return memory_run(folder, Path(tmp) / "out", marks, ("--cluster", "local:2"))
     if args.memory:
         with tempfile.TemporaryDirectory(prefix="a11y-mem-") as tmp:
             folder = Path(tmp) / "site"
