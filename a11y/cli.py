@@ -393,7 +393,7 @@ def guarded(command: Callable[..., None]) -> Callable[..., None]:
 
         try:
             command(*args, **kwargs)
-        except (Fatal, BrowserNotFound) as exc:
+        except (Fatal, BrowserNotFound, ClusterSpecError) as exc:
             err.print(f"a11y: {shown(str(exc), 2000)}")
             sys.exit(EXIT_TOOL_ERROR)
         except (click.ClickException, click.exceptions.Exit, SystemExit, KeyboardInterrupt):

@@ -50,6 +50,19 @@ def test_cluster_options_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
             parse_cluster(cluster, scheduler, root)
 
 
+def test_bad_cluster_options_are_one_line_errors(run_cli: Any, tmp_path: Path) -> None:
+    """Exit 2 and a line naming the option and the cause, before any browser or cluster starts."""
+    outside = tmp_path / "shared"
+    outside.mkdir()
+    for args, expected in ((["--cluster", "yarn"], "--cluster 'yarn'"),
+                           (["--shared-root", str(outside)], "--shared-root needs --cluster"),
+                           (["--scheduler", "tcp://192.0.2.1:8786"], "local files (pages/blog-icon-buttons.html) need --shared-root"),
+                           (["--cluster", "local:1", "--shared-root", str(outside)], "is not inside it")):
+        done = run_cli("audit", "pages/", "--out", str(tmp_path / "out"), *args, env={"A11Y_SCHEDULER": ""})
+        assert done.returncode == 2, done.stderr
+        assert expected in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
 def test_pages_cross_the_wire_whole() -> None:
     from a11y.pipeline.cluster import page_from_wire, page_to_wire
 

@@ -257,6 +257,7 @@ def audit_on_cluster(targets: Sequence[Any], settings: Settings, spec: ClusterSp
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     clock = time.perf_counter()
     resolved = _resolve(list(targets))
+    _check_local_files(resolved, spec)  # before connecting: a one-line error, not a wait for a cluster
     with ExitStack() as stack:
         client = stack.enter_context(_connect(spec))
         urls = _client_urls(resolved, spec, stack)
@@ -280,13 +281,20 @@ def _client_urls(targets: list[Any], spec: ClusterSpec, stack: ExitStack) -> dic
     from .engine import _serve_local
 
     if spec.shared_root is not None:
-        for target in targets:
-            if target.root is not None and not target.error:
-                spec.shared_root.worker_path(target.path)  # a file outside the shared folder: say so before the run
         return {t: t.url for t in targets if t.url}
-    if not spec.local and any(t.root is not None and not t.error for t in targets) and not _loopback(spec.scheduler or ""):
-        raise ClusterSpecError(f"--scheduler {spec.scheduler}: local files need --shared-root (this machine serves them on 127.0.0.1 only)")
     return _serve_local(targets, stack)  # type: ignore[arg-type]  # it only calls stack.callback(), which ExitStack has too
+
+
+def _check_local_files(targets: list[Any], spec: ClusterSpec) -> None:
+    """Local pages must be where the workers can read them: under --shared-root, or served by
+    this machine on 127.0.0.1, which only workers on this machine reach."""
+    local = [t for t in targets if t.root is not None and t.path is not None and not t.error]
+    if spec.shared_root is not None:
+        for target in local:
+            spec.shared_root.worker_path(target.path)  # raises, naming the file outside the shared folder
+    elif local and not spec.local and not _loopback(spec.scheduler or ""):
+        raise ClusterSpecError(f"--scheduler {spec.scheduler}: local files ({local[0].source}) need --shared-root "
+                               "(this machine serves them on 127.0.0.1 only)")
 
 
 def _loopback(address: str) -> bool:
@@ -296,7 +304,10 @@ def _loopback(address: str) -> bool:
 def _connect(spec: ClusterSpec) -> Any:
     """A client of a new LocalCluster (closed with the run), or of the existing scheduler."""
     if not spec.local:
-        return Client(spec.scheduler, timeout="60s")
+        try:
+            return Client(spec.scheduler, timeout="60s")
+        except (OSError, TimeoutError) as exc:
+            raise ClusterSpecError(f"--scheduler {spec.scheduler}: cannot connect ({str(exc).splitlines()[0][:200]})") from None
     return _LocalClient(spec.workers)
 
 
