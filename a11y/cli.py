@@ -296,7 +296,8 @@ def _engine(cluster: ClusterSpec | None) -> Callable[..., RunResult]:
         return audit
     from .pipeline.cluster import audit_on_cluster
 
-    return functools.partial(audit_on_cluster, spec=cluster)
+    # compact: the client keeps each page compressed once its line is shown (and it is finished)
+    return functools.partial(audit_on_cluster, spec=cluster, compact=True)
 
 
 def cluster_spec(params: dict[str, Any]) -> ClusterSpec | None:

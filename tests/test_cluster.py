@@ -79,6 +79,39 @@ def test_pages_cross_the_wire_whole() -> None:
     assert rebuilt == page
 
 
+def test_compact_pages_read_back_whole(pages_run: RunResult) -> None:
+    from a11y.pipeline.cluster import CompactPages
+
+    compact = CompactPages([CompactPages.pack(page) for page in pages_run.pages])
+    plain = [dataclass_without_pictures(page) for page in pages_run.pages]
+    assert len(compact) == len(plain) and list(compact) == plain and compact[1] == plain[1] and compact[1:3] == plain[1:3]
+    assert sum(map(len, compact._blobs)) < len(json.dumps([p.to_dict() for p in pages_run.pages])) / 2
+
+
+def dataclass_without_pictures(page: PageResult) -> PageResult:
+    from dataclasses import replace
+
+    return replace(page, screenshot=None, snapshot=None)
+
+
+def test_cli_cluster_run_writes_the_single_runs_report(run_cli: Any, tmp_path: Path) -> None:
+    """The CLI end to end: a local cluster of 2 and the single-process engine, the same report.json
+    (verdict, summary, criteria: everything but timings, times and the loopback port)."""
+    reports = {}
+    for name, extra in (("single", []), ("cluster", ["--cluster", "local:2"])):
+        done = run_cli("audit", "pages/", "--format", "json,html", "--out", str(tmp_path / name), "--quiet", *extra)
+        assert done.returncode == 1, done.stderr  # the sample pages fail the gate by design
+        reports[name] = json.loads((tmp_path / name / "report.json").read_text(encoding="utf-8"))
+        assert (tmp_path / name / "report.html").is_file()
+    for data in reports.values():
+        for key in ("started", "duration_s"):
+            data.pop(key)
+        for page in data["pages"]:
+            page.pop("timings")
+            page["url"] = page["url"].split("/", 3)[-1]
+    assert reports["cluster"] == reports["single"]
+
+
 # -- on a LocalCluster ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -125,7 +158,8 @@ def copies(tmp_path: Path, count: int, name: str = "page") -> Path:
 @pytest.mark.browser
 def test_cluster_run_reports_as_a_single_run(cluster: Any, pages_run: RunResult) -> None:
     """Byte for byte the same report.json on pages/, client-served and read from a shared root."""
-    served = on_cluster(cluster, [str(PAGES)])
+    served = on_cluster(cluster, [str(PAGES)], compact=True)
+    assert type(served.pages).__name__ == "CompactPages"
     assert comparable(served) == comparable(pages_run)
     shared = on_cluster(cluster, [str(PAGES)], shared_root=SharedRoot(PAGES.resolve(), PAGES.resolve()))
     assert comparable(shared) == comparable(pages_run)

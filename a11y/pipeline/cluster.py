@@ -18,13 +18,15 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import pickle
 import threading
 import time
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future as ThreadFuture
 from contextlib import AsyncExitStack, ExitStack
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlsplit
 
 import dask
@@ -62,6 +64,43 @@ def page_from_wire(data: dict[str, Any]) -> PageResult:
     fields = dict(data)
     fields["findings"] = [Finding(**finding) for finding in data["findings"]]
     return PageResult(**fields)
+
+
+class CompactPages(Sequence[PageResult]):
+    """A run's pages held as compressed plain data (about a tenth of their objects' memory), each
+    rebuilt when read: a big run's client does not hold every page's findings at once.
+
+    A page rebuilt from here is a new object each time: changes made to it are not kept. The CLI
+    finishes each page (ignores, review, baseline) in its progress callback, before it is stored.
+    """
+
+    def __init__(self, blobs: list[bytes]) -> None:
+        self._blobs = blobs
+
+    @staticmethod
+    def pack(page: PageResult) -> bytes:
+        return zlib.compress(pickle.dumps(page_to_wire(page), protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    @staticmethod
+    def unpack(blob: bytes) -> PageResult:
+        return page_from_wire(pickle.loads(zlib.decompress(blob)))  # our own bytes, made in this process
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    @overload
+    def __getitem__(self, index: int) -> PageResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PageResult]: ...
+
+    def __getitem__(self, index: int | slice) -> PageResult | list[PageResult]:
+        if isinstance(index, slice):
+            return [self.unpack(blob) for blob in self._blobs[index]]
+        return self.unpack(self._blobs[index])
+
+    def __iter__(self) -> Iterator[PageResult]:
+        return (self.unpack(blob) for blob in self._blobs)
 
 
 # -- on each worker -----------------------------------------------------------------------------
@@ -179,13 +218,14 @@ class ClusterRun:
     """The client's side of one run: batches out, pages back in the targets' order."""
 
     def __init__(self, client: Client, settings: Settings, spec: ClusterSpec, progress: ProgressCallback | None,
-                 should_stop: StopCheck | None) -> None:
+                 should_stop: StopCheck | None, compact: bool = False) -> None:
         self.client = client
+        self.compact = compact
         self.settings = settings
         self.spec = spec
         self.progress = progress
         self.should_stop = should_stop or (lambda: False)
-        self.results: list[PageResult | None] = []
+        self.results: list[PageResult | bytes | None] = []  # bytes: CompactPages.pack
         self.done = 0
         self.browser = ""
         self.rule_criteria: dict[str, list[str]] = {}
@@ -241,18 +281,31 @@ class ClusterRun:
         self.results[index] = page
         if self.progress:
             self.progress(page, self.done, len(self.results))
+        if self.compact:
+            self.results[index] = CompactPages.pack(page)  # after the progress callback: what it changed is kept
+
+    def pages(self) -> Sequence[PageResult]:
+        """The pages done, in the targets' order."""
+        done = [result for result in self.results if result is not None]
+        if self.compact:
+            return CompactPages(done)  # type: ignore[arg-type]
+        return done  # type: ignore[return-value]
 
 
 def _killed_page(target: Any, url: str | None) -> PageResult:
-    return PageResult(source=target.source, url=url or "", status="error", error=KILLED_PAGE_ERROR,
+    from .targets import redact_url
+
+    return PageResult(source=target.source, url=redact_url(url or ""), status="error", error=KILLED_PAGE_ERROR,
                       found_by=target.found_by.to_dict())
 
 
 def audit_on_cluster(targets: Sequence[Any], settings: Settings, spec: ClusterSpec, progress: ProgressCallback | None = None,
-                     should_stop: StopCheck | None = None) -> RunResult:
-    """The run of ``targets`` over the cluster ``spec`` names: the RunResult a single-process run gives."""
+                     should_stop: StopCheck | None = None, compact: bool = False) -> RunResult:
+    """The run of ``targets`` over the cluster ``spec`` names: the RunResult a single-process run gives.
+
+    ``compact``: the run's pages are :class:`CompactPages`, each stored once ``progress`` has seen it.
+    """
     from .engine import BrowserInfo, _resolve, _tool_info
-    from .targets import redact_url
 
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     clock = time.perf_counter()
@@ -264,15 +317,13 @@ def audit_on_cluster(targets: Sequence[Any], settings: Settings, spec: ClusterSp
         cpus = max(1, available_cpus() // spec.workers) if spec.local else int(os.environ.get(WORKER_CPUS_ENV, "2"))
         engine_settings = worker_settings(settings, cpus)
         client.register_plugin(BrowserPlugin(settings.browser_path), name=PLUGIN_NAME)
-        run = ClusterRun(client, engine_settings, spec, progress, should_stop)
+        run = ClusterRun(client, engine_settings, spec, progress, should_stop, compact)
         interrupted = run.run([(index, target, urls.get(target)) for index, target in enumerate(resolved)])
-    pages = [page for page in run.results if page is not None]
-    for page in pages:
-        page.url = redact_url(page.url)
+    pages = run.pages()
     tool = _tool_info(settings, BrowserInfo(settings.browser_path, run.browser))
     if run.restarts:
         tool["browser_restarts"] = run.restarts
-    return RunResult(pages=pages, tool=tool, started=started_at, duration_s=time.perf_counter() - clock,
+    return RunResult(pages=pages, tool=tool, started=started_at, duration_s=time.perf_counter() - clock,  # type: ignore[arg-type]
                      interrupted=interrupted and len(pages) < len(resolved), rule_criteria=run.rule_criteria, planned=len(resolved))
 
 
