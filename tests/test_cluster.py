@@ -88,6 +88,19 @@ def test_compact_pages_read_back_whole(pages_run: RunResult) -> None:
     assert sum(map(len, compact._blobs)) < len(json.dumps([p.to_dict() for p in pages_run.pages])) / 2
 
 
+def test_report_json_is_streamed_as_rendered(pages_run: RunResult, tmp_path: Path) -> None:
+    """report.json written a page at a time: the same bytes as the one-string rendering, finished or not."""
+    from dataclasses import replace
+
+    from a11y.ci.finish import finish
+
+    finished = finish(copy.deepcopy(pages_run), {"fail_on": "moderate"})
+    for run in (pages_run, finished, replace(pages_run, pages=pages_run.pages[:2], planned=5, interrupted=True),
+                replace(pages_run, pages=[])):
+        written = JSON.write(run, tmp_path)
+        assert written.read_text(encoding="utf-8") == JSON.render(run)
+
+
 def dataclass_without_pictures(page: PageResult) -> PageResult:
     from dataclasses import replace
 

@@ -191,12 +191,22 @@ def _serve_shared(targets: list[Any], shared_root: SharedRoot | None, servers: E
     return urls
 
 
-def audit_batch(settings: Settings, items: list[tuple[int, Any, str | None]], shared_root: SharedRoot | None) -> dict[str, Any]:
-    """The task: audit ``items`` (index, target, URL or None) in this worker's browser."""
+def audit_batch(settings: Settings, cpus: int | None, items: list[tuple[int, Any, str | None]],
+                shared_root: SharedRoot | None) -> dict[str, Any]:
+    """The task: audit ``items`` (index, target, URL or None) in this worker's browser, with as many
+    tabs as ``cpus`` CPUs keep busy (None: the worker's A11Y_WORKER_CPUS, else 2)."""
     hook = os.environ.get(KILL_HOOK_ENV)
     if hook and any(hook in (target.source or target.url or "") for _, target, _ in items):
         os._exit(70)  # test-only: a page that kills its worker (see KILL_HOOK_ENV)
-    return get_worker().plugins[PLUGIN_NAME].run(settings, items, shared_root)
+    return get_worker().plugins[PLUGIN_NAME].run(worker_settings(settings, cpus or worker_cpus()), items, shared_root)
+
+
+def worker_cpus() -> int:
+    """CPUs one worker's browser may use: start a machine's workers with ``--nworkers CPUs/2`` (docs/scale.md)."""
+    try:
+        return max(1, int(os.environ.get(WORKER_CPUS_ENV) or 2))
+    except ValueError:
+        return 2
 
 
 # -- on the client --------------------------------------------------------------------------------
@@ -217,9 +227,10 @@ def batch_size_for(settings: Settings, spec: ClusterSpec, pages: int, workers: i
 class ClusterRun:
     """The client's side of one run: batches out, pages back in the targets' order."""
 
-    def __init__(self, client: Client, settings: Settings, spec: ClusterSpec, progress: ProgressCallback | None,
+    def __init__(self, client: Client, settings: Settings, cpus: int | None, spec: ClusterSpec, progress: ProgressCallback | None,
                  should_stop: StopCheck | None, compact: bool = False) -> None:
         self.client = client
+        self.cpus = cpus  # per worker; None: each worker knows its own
         self.compact = compact
         self.settings = settings
         self.spec = spec
@@ -235,11 +246,11 @@ class ClusterRun:
 
     def submit(self, items: list[tuple[int, Any, str | None]]) -> None:
         workers = len(self.client.scheduler_info().get("workers", {})) or (self.spec.workers or 1)
-        size = 1 if self.single else batch_size_for(self.settings, self.spec, len(items), workers)
+        size = 1 if self.single else batch_size_for(worker_settings(self.settings, self.cpus or 2), self.spec, len(items), workers)
         for start in range(0, len(items), size):
             chunk = items[start:start + size]
             # pure=False: the same pages audited again are a new task, not a cached result
-            future = self.client.submit(audit_batch, self.settings, chunk, self.spec.shared_root, pure=False)
+            future = self.client.submit(audit_batch, self.settings, self.cpus, chunk, self.spec.shared_root, pure=False)
             self.pending[future] = chunk
 
     def run(self, items: list[tuple[int, Any, str | None]]) -> bool:
@@ -314,10 +325,10 @@ def audit_on_cluster(targets: Sequence[Any], settings: Settings, spec: ClusterSp
     with ExitStack() as stack:
         client = stack.enter_context(_connect(spec))
         urls = _client_urls(resolved, spec, stack)
-        cpus = max(1, available_cpus() // spec.workers) if spec.local else int(os.environ.get(WORKER_CPUS_ENV, "2"))
-        engine_settings = worker_settings(settings, cpus)
-        client.register_plugin(BrowserPlugin(settings.browser_path), name=PLUGIN_NAME)
-        run = ClusterRun(client, engine_settings, spec, progress, should_stop, compact)
+        cpus = max(1, available_cpus() // spec.workers) if spec.local else None  # this machine's CPUs, shared out
+        # --browser-path names this machine's browser; another machine's workers find their own (A11Y_CHROMIUM…)
+        client.register_plugin(BrowserPlugin(settings.browser_path if spec.local else None), name=PLUGIN_NAME)
+        run = ClusterRun(client, settings, cpus, spec, progress, should_stop, compact)
         interrupted = run.run([(index, target, urls.get(target)) for index, target in enumerate(resolved)])
     pages = run.pages()
     tool = _tool_info(settings, BrowserInfo(settings.browser_path, run.browser))
