@@ -21,6 +21,7 @@ import os
 import pickle
 import threading
 import time
+import warnings
 import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future as ThreadFuture
@@ -382,6 +383,9 @@ class _LocalClient:
 
     def __enter__(self) -> Client:
         self.stack.enter_context(dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}))
+        self.stack.enter_context(warnings.catch_warnings())
+        # The scheduler's health and metrics server (127.0.0.1) takes another port when 8787 is taken: nothing to warn about.
+        warnings.filterwarnings("ignore", message="Port 8787 is already in use", category=UserWarning)
         # memory_limit=0: the pages' memory is in each worker's browser, which Dask does not see;
         # pausing or restarting a worker on its own small heap would only cost pages.
         cluster = self.stack.enter_context(LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
