@@ -271,6 +271,8 @@ class ClusterRun:
         return False
 
     def _collect(self, future: Future, chunk: list[tuple[int, Any, str | None]]) -> None:
+        from .browser import BrowserNotFound
+
         try:
             batch = future.result()
         except KilledWorker:
@@ -279,7 +281,14 @@ class ClusterRun:
                 self.submit(chunk)  # one task per page: only the page that kills workers is lost
             else:
                 index, target, url = chunk[0]
-                self._record(index, _killed_page(target, url))
+                self._record(index, _error_page(target, url, KILLED_PAGE_ERROR))
+            return
+        except BrowserNotFound:
+            raise  # a worker without a browser: no page can be audited, say why in one line
+        except Exception as exc:  # noqa: BLE001 - one batch's failure must not cost the run its other pages
+            cause = f"the cluster task auditing it failed ({type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''})"
+            for index, target, url in chunk:
+                self._record(index, _error_page(target, url, cause))
             return
         self.browser = self.browser or batch["browser"]
         self.rule_criteria = self.rule_criteria or batch["rule_criteria"]
@@ -304,10 +313,10 @@ class ClusterRun:
         return done  # type: ignore[return-value]
 
 
-def _killed_page(target: Any, url: str | None) -> PageResult:
+def _error_page(target: Any, url: str | None, cause: str) -> PageResult:
     from .targets import redact_url
 
-    return PageResult(source=target.source, url=redact_url(url or ""), status="error", error=KILLED_PAGE_ERROR,
+    return PageResult(source=target.source, url=redact_url(url or ""), status="error", error=redact_url(cause),
                       found_by=target.found_by.to_dict())
 
 
