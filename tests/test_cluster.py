@@ -185,8 +185,11 @@ def test_a_killed_worker_loses_no_page(cluster: Any, tmp_path: Path) -> None:
 
     folder = copies(tmp_path, 16)
     outcome: dict[str, Any] = {}
-    worker = threading.Thread(target=lambda: outcome.update(run=on_cluster(cluster, [str(folder)], batch_size=4)))
+    first_batch = threading.Event()  # from then on the workers' browsers are up, and batches are mid-way
+    worker = threading.Thread(target=lambda: outcome.update(run=on_cluster(cluster, [str(folder)], batch_size=4,
+                                                                           progress=lambda *_: first_batch.set())))
     worker.start()
+    assert first_batch.wait(timeout=300), "no batch came back"
     with Client(cluster.scheduler_address) as client:
         killed = kill_a_busy_worker(client)
     worker.join(timeout=600)
@@ -203,7 +206,6 @@ def kill_a_busy_worker(client: Any) -> bool:
     while time.monotonic() < deadline:
         busy = [address for address, keys in client.processing().items() if keys]
         if busy:
-            time.sleep(1.0)  # into the batch: its browser has pages open
             pids = client.run(os.getpid)
             if busy[0] in pids:
                 os.kill(pids[busy[0]], signal.SIGKILL)
