@@ -134,7 +134,7 @@ def build_corpus(folder: Path, count: int, use_shared: bool) -> list[Path]:
 
 
 def plain_loop(urls: list[str], tags: list[str], browser_path: str | None,
-               halfway: Callable[[], None]) -> tuple[dict[str, set[tuple[str, str]]], float]:
+               halfway: Callable[[], None], block_external: bool = False) -> tuple[dict[str, set[tuple[str, str]]], float]:
     """(a): axe-playwright-python's documented loop, with the same rule tags as a11y.
 
     ``halfway`` runs between the two halves of the pages and is not timed. Returns the axe
@@ -156,11 +156,18 @@ def plain_loop(urls: list[str], tags: list[str], browser_path: str | None,
                 halfway()
                 untimed += time.perf_counter() - paused
             context = browser.new_context(viewport={"width": 1280, "height": 800})
+            if block_external:  # real pages (the corpus): as a11y's --block-external, only the loopback server answers
+                origin = "/".join(url.split("/", 3)[:3])
+                context.route("**/*", lambda route, origin=origin: route.continue_()
+                              if route.request.url.startswith(origin) else route.abort())
             page = context.new_page()
-            page.goto(url, wait_until="load")
-            results = axe.run(page, options={"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]})
-            found[url.rsplit("/", 1)[-1]] = {(v["id"], " |> ".join(map(str, n["target"])))
-                                             for v in results.response["violations"] for n in v["nodes"]}
+            try:
+                page.goto(url, wait_until="load")
+                results = axe.run(page, options={"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]})
+                found[url.rsplit("/", 1)[-1]] = {(v["id"], " |> ".join(map(str, n["target"])))
+                                                 for v in results.response["violations"] for n in v["nodes"]}
+            except Exception as exc:  # noqa: BLE001 - a real page that navigates away or times out: counted, not fatal
+                print(f"(a) {url.rsplit('/', 1)[-1]}: {str(exc).splitlines()[0][:120]}")
             context.close()
         browser.close()
     return found, time.perf_counter() - started - untimed
@@ -342,7 +349,8 @@ def main() -> int:
             urls = [server.url_for(p) for p in pages]
             with PeakSampler(os.getpid()) as plain_sampler:
                 audit_run = OursRun(command)
-                plain, plain_s = plain_loop(urls, tags, browser_path, halfway=lambda: audit_run.run(plain_sampler))
+                plain, plain_s = plain_loop(urls, tags, browser_path, halfway=lambda: audit_run.run(plain_sampler),
+                                            block_external=args.corpus)
         print(f"(a) axe-playwright-python loop: {len(pages) / plain_s:6.2f} pages/s  ({plain_s:6.1f} s)  peak RSS {plain_sampler.peak_mb:7.0f} MB")
         print(f"(b) a11y audit --format json:   {len(pages) / audit_run.seconds:6.2f} pages/s  ({audit_run.seconds:6.1f} s)"
               f"  peak RSS {audit_run.peak_mb:7.0f} MB  exit {audit_run.returncode}")
