@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -157,9 +158,7 @@ def plain_loop(urls: list[str], tags: list[str], browser_path: str | None,
                 untimed += time.perf_counter() - paused
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             if block_external:  # real pages (the corpus): as a11y's --block-external, only the loopback server answers
-                origin = "/".join(url.split("/", 3)[:3])
-                context.route("**/*", lambda route, origin=origin: route.continue_()
-                              if route.request.url.startswith(origin) else route.abort())
+                context.route("**/*", only_from("/".join(url.split("/", 3)[:3])))
             page = context.new_page()
             try:
                 page.goto(url, wait_until="load")
@@ -171,6 +170,14 @@ def plain_loop(urls: list[str], tags: list[str], browser_path: str | None,
             context.close()
         browser.close()
     return found, time.perf_counter() - started - untimed
+
+
+def only_from(origin: str) -> Callable[[Any], None]:
+    """A route handler that lets requests to ``origin`` through and aborts every other."""
+    def handle(route: Any) -> None:
+        route.continue_() if route.request.url.startswith(origin + "/") else route.abort()
+
+    return handle
 
 
 class OursRun:
