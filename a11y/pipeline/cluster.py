@@ -8,7 +8,7 @@ targets' order, so the run's reports are those of a single-process run of the sa
 
 Failures: a worker that dies mid-batch loses nothing, Dask runs the batch again on another worker
 (``allowed-failures``: 1 here, so twice at most). A batch that killed two workers is split into
-one task per page; a page whose own task killed two workers is reported as an error page.
+one task per page, run one at a time; a page whose own task killed two workers is an error page.
 
 Imported only with ``--cluster``/``--scheduler``: Dask is not loaded otherwise.
 """
@@ -23,6 +23,7 @@ import threading
 import time
 import warnings
 import zlib
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future as ThreadFuture
 from contextlib import AsyncExitStack, ExitStack
@@ -243,22 +244,34 @@ class ClusterRun:
         self.rule_criteria: dict[str, list[str]] = {}
         self.restarts = 0
         self.pending: dict[Future, list[tuple[int, Any, str | None]]] = {}
-        self.single = False  # batches of one page: after a batch killed two workers
+        # Pages of a batch that killed two workers, audited one at a time, alone: a worker's death
+        # while one of them runs counts against that page, not against another suspect beside it.
+        self.suspects: deque[tuple[int, Any, str | None]] = deque()
+        self.suspect: Future | None = None
 
     def submit(self, items: list[tuple[int, Any, str | None]]) -> None:
         workers = len(self.client.scheduler_info().get("workers", {})) or (self.spec.workers or 1)
-        size = 1 if self.single else batch_size_for(worker_settings(self.settings, self.cpus or 2), self.spec, len(items), workers)
+        size = batch_size_for(worker_settings(self.settings, self.cpus or 2), self.spec, len(items), workers)
         for start in range(0, len(items), size):
-            chunk = items[start:start + size]
-            # pure=False: the same pages audited again are a new task, not a cached result
-            future = self.client.submit(audit_batch, self.settings, self.cpus, chunk, self.spec.shared_root, pure=False)
-            self.pending[future] = chunk
+            self._submit(items[start:start + size])
+
+    def _submit(self, chunk: list[tuple[int, Any, str | None]]) -> Future:
+        # pure=False: the same pages audited again are a new task, not a cached result
+        future = self.client.submit(audit_batch, self.settings, self.cpus, chunk, self.spec.shared_root, pure=False)
+        self.pending[future] = chunk
+        return future
+
+    def _next_suspect(self) -> None:
+        if self.suspect is None and self.suspects:
+            self.suspect = self._submit([self.suspects.popleft()])
 
     def run(self, items: list[tuple[int, Any, str | None]]) -> bool:
         """Audit ``items``; whether the run was interrupted."""
         self.results = [None] * len(items)
         self.submit(items)
-        while self.pending:
+        while self.pending or self.suspects:
+            if not self.pending:
+                self._next_suspect()
             if self.should_stop():
                 self.client.cancel(list(self.pending))
                 return True
@@ -273,15 +286,18 @@ class ClusterRun:
     def _collect(self, future: Future, chunk: list[tuple[int, Any, str | None]]) -> None:
         from .browser import BrowserNotFound
 
+        was_suspect = future is self.suspect
+        if was_suspect:
+            self.suspect = None
         try:
             batch = future.result()
         except KilledWorker:
-            if len(chunk) > 1:
-                self.single = True
-                self.submit(chunk)  # one task per page: only the page that kills workers is lost
-            else:
+            if was_suspect:
                 index, target, url = chunk[0]
                 self._record(index, _error_page(target, url, KILLED_PAGE_ERROR))
+            else:
+                self.suspects.extend(chunk)  # which of its pages killed the workers: each alone tells
+            self._next_suspect()
             return
         except BrowserNotFound:
             raise  # a worker without a browser: no page can be audited, say why in one line
@@ -289,12 +305,14 @@ class ClusterRun:
             cause = f"the cluster task auditing it failed ({type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''})"
             for index, target, url in chunk:
                 self._record(index, _error_page(target, url, cause))
+            self._next_suspect()
             return
         self.browser = self.browser or batch["browser"]
         self.rule_criteria = self.rule_criteria or batch["rule_criteria"]
         self.restarts = max(self.restarts, batch["restarts"])
         for index, data in batch["pages"]:
             self._record(index, page_from_wire(data))
+        self._next_suspect()
 
     def _record(self, index: int, page: PageResult) -> None:
         if self.results[index] is None:
