@@ -33,8 +33,16 @@ $(STAMP): pyproject.toml
 browser: $(STAMP)
 	@scripts/ensure_browser.sh $(PY)
 
+# The cluster figures here are small runs (a few minutes in all); the full ones of docs/scale.md are
+# `scripts/bench.py --cluster-compare 200 --corpus` and `scripts/bench.py --cluster-pages 10000`.
 bench: setup ## throughput and memory, printed
 	$(PY) scripts/bench.py
+	@echo "--- real article pages (../shared/corpus, --block-external; copies of pages/ without it)"
+	$(PY) scripts/bench.py --corpus --pages 40
+	@echo "--- --cluster local:2 vs single-process"
+	$(PY) scripts/bench.py --cluster-compare 40 --rounds 2
+	@echo "--- pages through --cluster local:2: the client's memory, pages lost"
+	$(PY) scripts/bench.py --cluster-pages 300
 
 corpus: setup ## publishing rules over ../shared/corpus (slow): per-rule figures and the labelled sample's precision
 	$(PY) scripts/corpus.py --axe --summary --out reports/corpus-findings.jsonl

@@ -22,6 +22,7 @@ from .ci.config import ConfigError, FileConfig, load_config
 from .ci.finish import FinishError, Finishing
 from .ci.gate import EXIT_TOOL_ERROR, Verdict
 from .model import PageResult, RunResult
+from .pipeline.cluster_spec import SCHEDULER_ENV, ClusterSpec, ClusterSpecError, parse_cluster
 from .reports import ASSETS_DIR, DEFAULT_FORMATS, FORMATS, get_reporter
 from .reports.console_report import failing_lines, page_line, shown, summary_lines
 from .reports.outdir import OutDirError, check_out_dir, publish
@@ -276,14 +277,14 @@ def holding_signals(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
-def run_with_progress(targets: list[Any], settings: Settings, quiet: bool, finishing: Finishing) -> RunResult:
+def run_with_progress(targets: list[Any], settings: Settings, quiet: bool, finishing: Finishing, cluster: ClusterSpec | None = None) -> RunResult:
     """The audit with a line per page as it finishes, then the run finished (``finishing.run``)."""
     with STOP:
-        return finishing.run(_run_with_progress(targets, settings, quiet, finishing))
+        return finishing.run(_run_with_progress(targets, settings, quiet, finishing, cluster))
 
 
-def _run_with_progress(targets: list[Any], settings: Settings, quiet: bool, finishing: Finishing) -> RunResult:
-    from .pipeline.engine import audit as run_audit
+def _run_with_progress(targets: list[Any], settings: Settings, quiet: bool, finishing: Finishing, cluster: ClusterSpec | None) -> RunResult:
+    run_audit = _engine(cluster)
 
     def show(page: PageResult) -> None:
         page = finishing.page(page)  # so the line shows what the totals and the gate will count
@@ -302,6 +303,25 @@ def _run_with_progress(targets: list[Any], settings: Settings, quiet: bool, fini
             show(page)
 
         return run_audit(targets, settings, progress=tick, should_stop=STOP.stopped)
+
+
+def _engine(cluster: ClusterSpec | None) -> Callable[..., RunResult]:
+    """The single-process engine, or the Dask one (imported only then: Dask loads in about a second)."""
+    if cluster is None:
+        from .pipeline.engine import audit
+
+        return audit
+    from .pipeline.cluster import audit_on_cluster
+
+    # compact: the client keeps each page compressed once its line is shown (and it is finished)
+    return functools.partial(audit_on_cluster, spec=cluster, compact=True)
+
+
+def cluster_spec(params: dict[str, Any]) -> ClusterSpec | None:
+    try:
+        return parse_cluster(params.get("cluster"), params.get("scheduler"), params.get("shared_root"))
+    except ClusterSpecError as exc:
+        raise Fatal(str(exc)) from None
 
 
 def select_targets(inv: Invocation) -> list[Any]:
@@ -396,7 +416,7 @@ def guarded(command: Callable[..., None]) -> Callable[..., None]:
 
         try:
             command(*args, **kwargs)
-        except (Fatal, BrowserNotFound) as exc:
+        except (Fatal, BrowserNotFound, ClusterSpecError) as exc:
             err.print(f"a11y: {shown(str(exc), 2000)}")
             sys.exit(EXIT_TOOL_ERROR)
         except (click.ClickException, click.exceptions.Exit, SystemExit, KeyboardInterrupt):
@@ -427,11 +447,16 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, default=False, help="Needs-review findings count against the gate too.")
 @click.option("--baseline", "baseline_path", help="Fail only on findings not in this baseline (see `a11y baseline`).")
 @click.option("--review", "review_path", help="Apply review decisions exported from the HTML report (review.json).")
+@click.option("--cluster", metavar="local[:N]", help="Audit over a local Dask cluster of N worker processes, a browser each (default N: CPUs / 2).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help=f"Audit over the Dask cluster of this scheduler (else {SCHEDULER_ENV}). See docs/scale.md.")
+@click.option("--shared-root", metavar="DIR[=WORKER_DIR]",
+              help="With --cluster/--scheduler: the workers read the local pages under DIR themselves (at WORKER_DIR on their machines).")
 @click.pass_context
 @guarded
 @holding_signals
 def audit(ctx: click.Context, **params: Any) -> None:
     """Audit TARGETS: HTML files, folders, globs, http(s) URLs, or @list.txt files."""
+    cluster = cluster_spec(params)
     inv = merge_config(ctx, params)
     formats = parse_formats(inv.formats)
     finishing = preflight(inv, Path(inv.out_dir), report_names(formats))
@@ -439,7 +464,10 @@ def audit(ctx: click.Context, **params: Any) -> None:
     if not targets:
         out.print("no targeted page changed: nothing to audit")
         sys.exit(0)
-    run = run_with_progress(targets, build_settings(inv, screenshots="html" in formats), inv.quiet, finishing)
+    # A cluster run takes no screenshots: a page's picture would cross the network for every page
+    # of a run too big for one HTML report to show them anyway (docs/scale.md).
+    screenshots = "html" in formats and cluster is None
+    run = run_with_progress(targets, build_settings(inv, screenshots=screenshots), inv.quiet, finishing, cluster)
     run = replace(run, settings={"standard": inv.standard, "acr": params.get("acr", {})})
     verdict = run.verdict
     assert verdict is not None  # finishing.run set it

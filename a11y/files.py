@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +37,17 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
-def write_atomic(path: Path, data: str | bytes) -> Path:
-    """Write to a temp file in the same folder, then rename over the target."""
+def write_atomic(path: Path, data: str | bytes | Iterable[str]) -> Path:
+    """Write to a temp file in the same folder, then rename over the target. ``data`` may come in
+    pieces (a big report, written without ever being one string)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(temp, 0o666 & ~_UMASK)  # mkstemp makes it owner-only; a report gets the usual mode
         with os.fdopen(fd, "wb") as handle:
             # errors="replace": a lone surrogate from a hostile page must not cost the report
-            handle.write(data.encode("utf-8", errors="replace") if isinstance(data, str) else data)
+            for piece in [data] if isinstance(data, (str, bytes)) else data:
+                handle.write(piece.encode("utf-8", errors="replace") if isinstance(piece, str) else piece)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

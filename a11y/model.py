@@ -7,7 +7,7 @@ the pytest plugin to come and a distributed runner all see the same contract
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -122,9 +122,12 @@ class Finding:
 
 
 def _freeze(item: Any, *names: str) -> None:
-    """Store the named sequences of a frozen dataclass as tuples, whatever the caller passed."""
+    """Store the named lists of a frozen dataclass as tuples. Another read-only sequence (a tuple, a
+    cluster run's compressed pages) is kept as it is."""
     for name in names:
-        object.__setattr__(item, name, tuple(getattr(item, name)))
+        value = getattr(item, name)
+        if isinstance(value, (list, Iterator)):
+            object.__setattr__(item, name, tuple(value))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -118,8 +119,9 @@ class PeakSampler:
 def build_corpus(folder: Path, count: int, use_shared: bool) -> list[Path]:
     """``count`` article pages: the shared corpus when asked and present, else copies of pages/."""
     if use_shared and CORPUS.is_dir():
-        sources = sorted(CORPUS.rglob("*.html"))[:count]
-        for index, src in enumerate(sources):
+        sources = sorted(CORPUS.rglob("*.html"))
+        for index in range(count):  # beyond the corpus's pages, copies of them again
+            src = sources[index % len(sources)]
             shutil.copy(src, folder / f"{index:03d}-{src.name}")
     else:
         shutil.copytree(ROOT / "pages" / "images", folder / "images")
@@ -133,7 +135,7 @@ def build_corpus(folder: Path, count: int, use_shared: bool) -> list[Path]:
 
 
 def plain_loop(urls: list[str], tags: list[str], browser_path: str | None,
-               halfway: Callable[[], None]) -> tuple[dict[str, set[tuple[str, str]]], float]:
+               halfway: Callable[[], None], block_external: bool = False) -> tuple[dict[str, set[tuple[str, str]]], float]:
     """(a): axe-playwright-python's documented loop, with the same rule tags as a11y.
 
     ``halfway`` runs between the two halves of the pages and is not timed. Returns the axe
@@ -155,14 +157,27 @@ def plain_loop(urls: list[str], tags: list[str], browser_path: str | None,
                 halfway()
                 untimed += time.perf_counter() - paused
             context = browser.new_context(viewport={"width": 1280, "height": 800})
+            if block_external:  # real pages (the corpus): as a11y's --block-external, only the loopback server answers
+                context.route("**/*", only_from("/".join(url.split("/", 3)[:3])))
             page = context.new_page()
-            page.goto(url, wait_until="load")
-            results = axe.run(page, options={"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]})
-            found[url.rsplit("/", 1)[-1]] = {(v["id"], " |> ".join(map(str, n["target"])))
-                                             for v in results.response["violations"] for n in v["nodes"]}
+            try:
+                page.goto(url, wait_until="load")
+                results = axe.run(page, options={"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]})
+                found[url.rsplit("/", 1)[-1]] = {(v["id"], " |> ".join(map(str, n["target"])))
+                                                 for v in results.response["violations"] for n in v["nodes"]}
+            except Exception as exc:  # noqa: BLE001 - a real page that navigates away or times out: counted, not fatal
+                print(f"(a) {url.rsplit('/', 1)[-1]}: {str(exc).splitlines()[0][:120]}")
             context.close()
         browser.close()
     return found, time.perf_counter() - started - untimed
+
+
+def only_from(origin: str) -> Callable[[Any], None]:
+    """A route handler that lets requests to ``origin`` through and aborts every other."""
+    def handle(route: Any) -> None:
+        route.continue_() if route.request.url.startswith(origin + "/") else route.abort()
+
+    return handle
 
 
 class OursRun:
@@ -188,9 +203,12 @@ def split_rss_kb(tree: ProcessTree) -> tuple[int, int]:
     return own, max(0, tree.rss_kb() - own)
 
 
-def memory_run(folder: Path, out: Path, checkpoints: tuple[int, ...]) -> int:
-    """``a11y audit`` over many pages, peak RSS (a11y / browser) read at each checkpoint page."""
-    command = [sys.executable, "-m", "a11y", "audit", str(folder), "--format", "json", "--out", str(out), "--fail-on", "none"]
+def memory_run(folder: Path, out: Path, checkpoints: tuple[int, ...], extra: tuple[str, ...] = ()) -> int:
+    """``a11y audit`` over many pages, peak RSS (a11y / browser) read at each checkpoint page.
+
+    With ``--cluster``, "a11y" is the client process alone and "Chromium" everything below it
+    (the local cluster's nanny and worker processes, their drivers and browsers)."""
+    command = [sys.executable, "-m", "a11y", "audit", str(folder), "--format", "json", "--out", str(out), "--fail-on", "none", *extra]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     peaks = [0, 0]
     done = 0
@@ -227,7 +245,57 @@ def memory_run(folder: Path, out: Path, checkpoints: tuple[int, ...]) -> int:
         first, last = marks[min(marks)], marks[max(marks)]
         for name, a, b in (("a11y", first[0], last[0]), ("Chromium", first[1], last[1])):
             print(f"  growth page {min(marks)} -> {max(marks)}: {name} {100 * (b - a) / max(a, 1):+.1f}%")
+    report = out / "report.json"
+    if report.is_file():
+        sources = [page["source"] for page in json.loads(report.read_text(encoding="utf-8"))["pages"]]
+        expected = len(list(folder.glob("*.html")))
+        print(f"  report.json: {len(sources)} pages of {expected}, {len(set(sources))} distinct, "
+              f"{expected - len(set(sources))} lost")
+    else:
+        print("  report.json: NOT WRITTEN")
     return 0
+
+
+def comparable_pages(report: Path) -> dict[str, tuple]:
+    """What a run found on each page it could audit, without timings or the loopback port."""
+    pages = json.loads(report.read_text(encoding="utf-8"))["pages"]
+    return {p["source"]: (json.dumps(p["findings"], sort_keys=True), json.dumps(p.get("criteria"), sort_keys=True))
+            for p in pages if p["status"] == "ok"}
+
+
+def cluster_compare(folder: Path, out: Path, rounds: int, workers: int, corpus: bool) -> int:
+    """Single-process vs ``--cluster local:W`` on the same pages, interleaved (the machine's speed
+    drifts): each side's best and mean seconds, the cluster's overhead, and whether the reports agree."""
+    pages = len(list(folder.glob("*.html")))
+    # --timeout 90: on a loaded machine a heavy page can miss 30 s on one side and not the other
+    base = [sys.executable, "-m", "a11y", "audit", str(folder), "--format", "json", "--fail-on", "none", "--quiet", "--timeout", "90",
+            *(["--block-external"] if corpus else [])]
+    times: dict[str, list[float]] = {"single": [], "cluster": []}
+    reports: dict[str, Path] = {}
+    for round_number in range(rounds):
+        order = ("single", "cluster") if round_number % 2 == 0 else ("cluster", "single")
+        for side in order:
+            target = out / side
+            command = [*base, "--out", str(target), *(["--cluster", f"local:{workers}"] if side == "cluster" else [])]
+            started = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            times[side].append(time.perf_counter() - started)
+            if done.returncode not in (0, 1, 2) or not (target / "report.json").is_file():  # 2: a page could not be audited
+                print(f"{side}: exit {done.returncode}: {done.stderr[-1000:]}")
+                return 1
+            reports[side] = target / "report.json"
+            print(f"  round {round_number + 1} {side:7}: {times[side][-1]:6.1f} s  ({pages / times[side][-1]:.2f} pages/s)")
+    single, cluster = (sum(times[s]) / len(times[s]) for s in ("single", "cluster"))
+    print(f"cluster local:{workers} vs single-process, {pages} pages, {rounds} rounds interleaved: "
+          f"single {single:.1f} s, cluster {cluster:.1f} s (mean); overhead {100 * (cluster / single - 1):+.1f}% "
+          f"(best: {100 * (min(times['cluster']) / min(times['single']) - 1):+.1f}%)")
+    single_pages, cluster_pages = comparable_pages(reports["single"]), comparable_pages(reports["cluster"])
+    both = sorted(single_pages.keys() & cluster_pages.keys())
+    differ = [source for source in both if single_pages[source] != cluster_pages[source]]
+    print(f"reports of the last round: {len(both)} pages audited by both, {len(differ)} with other findings or criteria "
+          f"({pages - len(single_pages)} error page(s) single, {pages - len(cluster_pages)} cluster)"
+          + (f", e.g. {differ[0]}" if differ else ""))
+    return 0 if not differ else 1
 
 
 def main() -> int:
@@ -236,7 +304,27 @@ def main() -> int:
     parser.add_argument("--corpus", action="store_true", help="use ../shared/corpus pages (external requests blocked)")
     parser.add_argument("--concurrency", type=int, default=None)
     parser.add_argument("--memory", type=int, metavar="N", help="instead: audit N pages (e.g. 500) and report peak RSS growth")
+    parser.add_argument("--cluster-compare", type=int, metavar="N",
+                        help="instead: N pages single-process vs --cluster local:2, interleaved (with --corpus: corpus pages)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of --cluster-compare (each runs both)")
+    parser.add_argument("--cluster-pages", type=int, metavar="N",
+                        help="instead: N pages (copies of pages/) through --cluster local:2: client RSS from page N/10 to N, pages lost")
     args = parser.parse_args()
+    if args.cluster_compare:
+        with tempfile.TemporaryDirectory(prefix="a11y-cluster-") as tmp:
+            folder = Path(tmp) / "site"
+            folder.mkdir()
+            pages = build_corpus(folder, args.cluster_compare, args.corpus)
+            print(f"corpus: {len(pages)} pages ({'shared corpus' if args.corpus and CORPUS.is_dir() else 'copies of pages/'}), "
+                  f"{os.cpu_count()} CPUs")
+            return cluster_compare(folder, Path(tmp) / "out", args.rounds, 2, args.corpus)
+    if args.cluster_pages:
+        with tempfile.TemporaryDirectory(prefix="a11y-cluster-mem-") as tmp:
+            folder = Path(tmp) / "site"
+            folder.mkdir()
+            build_corpus(folder, args.cluster_pages, False)
+            marks = (args.cluster_pages // 10, args.cluster_pages // 2, args.cluster_pages)
+            return memory_run(folder, Path(tmp) / "out", marks, ("--cluster", "local:2"))
     if args.memory:
         with tempfile.TemporaryDirectory(prefix="a11y-mem-") as tmp:
             folder = Path(tmp) / "site"
@@ -268,7 +356,8 @@ def main() -> int:
             urls = [server.url_for(p) for p in pages]
             with PeakSampler(os.getpid()) as plain_sampler:
                 audit_run = OursRun(command)
-                plain, plain_s = plain_loop(urls, tags, browser_path, halfway=lambda: audit_run.run(plain_sampler))
+                plain, plain_s = plain_loop(urls, tags, browser_path, halfway=lambda: audit_run.run(plain_sampler),
+                                            block_external=args.corpus)
         print(f"(a) axe-playwright-python loop: {len(pages) / plain_s:6.2f} pages/s  ({plain_s:6.1f} s)  peak RSS {plain_sampler.peak_mb:7.0f} MB")
         print(f"(b) a11y audit --format json:   {len(pages) / audit_run.seconds:6.2f} pages/s  ({audit_run.seconds:6.1f} s)"
               f"  peak RSS {audit_run.peak_mb:7.0f} MB  exit {audit_run.returncode}")

@@ -78,7 +78,9 @@ class Finishing:
 
     def run(self, run: RunResult) -> RunResult:
         """The finished run: every page finished, the run-level lists filled in, and the one verdict."""
-        finished = replace(run, pages=[self.page(page) for page in run.pages])
+        pages = run.pages
+        # a cluster run's compressed pages are finished one at a time, never all unpacked at once
+        finished = replace(run, pages=pages.map(self.page) if hasattr(pages, "map") else [self.page(page) for page in pages])
         if self.review is not None:
             finished = replace(finished, stale_reviews=stale_reviews(finished, self.review))
         if self.baseline is not None:
