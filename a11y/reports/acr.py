@@ -173,7 +173,7 @@ def adherence(row: dict[str, Any], context: _Context) -> tuple[str, str]:
 
 def _failing(row: dict[str, Any], context: _Context, to_check: str) -> tuple[str, str]:
     found = context.findings(row["findings"])
-    failing = len({page.key for page, _ in found})
+    failing = len({page.name for page, _ in found})
     share = failing / context.total
     level = "does-not-support" if share >= DOES_NOT_SUPPORT_SHARE else "partially-supports"
     rule = (f"Draft level by rule: does-not-support when {DOES_NOT_SUPPORT_SHARE:.0%} or more of the audited pages have a violation, "
@@ -209,7 +209,7 @@ def _rule_counts(found: Sequence[tuple[PageResult, Finding]]) -> str:
 
 
 def _pages(found: Sequence[tuple[PageResult, Finding]], with_count: bool = True) -> str:
-    keys = list(dict.fromkeys(page.key for page, _ in found))
+    keys = list(dict.fromkeys(page.name for page, _ in found))
     names = _more([_code(key) for key in keys])
     return f"{_count(len(keys), 'page')} ({names})" if with_count else names
 
@@ -246,9 +246,9 @@ def _evaluation_methods(run: RunResult, audited: list[PageResult], report_date: 
         f"and the a11y publishing rules, in headless {tool.get('browser', 'Chromium')}, against {label} "
         f"(rules tagged for {label}{' plus best practices' if tool.get('best_practice') else ''}; WCAG 2.2 criteria "
         "that no rule of that standard tests are marked not-evaluated).",
-        f"{_count(len(audited), 'page')} audited: {_more([_code(p.key) for p in audited]) or 'none'}.",
+        f"{_count(len(audited), 'page')} audited: {_more([_code(p.name) for p in audited]) or 'none'}.",
     ]
     if failed:
-        parts.append(f"{_count(len(failed), 'page')} could not be audited and are not covered: {_more([_code(p.key) for p in failed])}.")
+        parts.append(f"{_count(len(failed), 'page')} could not be audited and are not covered: {_more([_code(p.name) for p in failed])}.")
     parts.append(f"{_count(reviewed, 'review decision')} applied." if reviewed else "No review decisions applied; no manual testing recorded.")
     return " ".join(parts)

@@ -22,7 +22,7 @@ def shown(text: object, limit: int = 240) -> str:
 
 def page_line(page: PageResult) -> str:
     """One line per finished page: counts by impact, or the error."""
-    name = shown(page.key)
+    name = shown(page.name)
     if page.status == "error":
         return f"[red]✗[/] {name}: [red]error[/]: {shown(page.error or '')}"
     violations = [f for f in page.findings if f.status == "violation"]
@@ -40,7 +40,7 @@ def page_line(page: PageResult) -> str:
 def finding_line(page: PageResult, finding: Finding) -> str:
     """``pages/x.html:42  serious  alt-missing-captioned  img.hero  — message; suggest "…"``"""
     line = (finding.source_location or {}).get("line")
-    where = f"{page.key}:{line}" if line else page.key
+    where = f"{page.name}:{line}" if line else page.name
     suggestion = f'; suggest "{plain(finding.suggestion, 120)}"' if finding.suggestion else ""
     new = " [new]" if finding.baseline == "new" else ""
     return f"{shown(where)}  {finding.impact}  {finding.rule}{new}  {shown(finding.target, 80)}  — {shown(finding.message, 160)}{escape(suggestion)}"

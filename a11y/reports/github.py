@@ -57,7 +57,7 @@ def annotation(page: PageResult, finding: Finding, cwd: Path, level: str = "erro
         lines.append(f"Suggestion: {finding.suggestion}")
     lines.append(f"Element: {finding.target}")
     if file is None:
-        lines.append(f"Page: {page.url or page.key}")
+        lines.append(f"Page: {page.url or page.name}")
     if finding.help_url:
         lines.append(f"More: {finding.help_url}")
     return command(level, "\n".join(lines), file=file,

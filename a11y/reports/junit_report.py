@@ -93,7 +93,7 @@ def _testcase(suite: ET.Element, page_name: str, rule_id: str, findings: list[Fi
 
 
 def _page_suite(page: PageResult, started: str, verdict: Verdict) -> tuple[ET.Element, _Counts]:
-    name = page.source or page.url
+    name = page.name
     counts = _Counts()
     suite = ET.Element("testsuite", name=clean(name), timestamp=clean(started[:19]),
                        time=f"{sum(page.timings.values()):.3f}")

@@ -234,7 +234,7 @@ def result_for(page: PageResult, finding: Finding, rule_index: dict[str, int], r
     if finding.baseline in ("new", "known"):
         result["baselineState"] = "new" if finding.baseline == "new" else "unchanged"
     result["properties"] = {
-        "page": page.key,
+        "page": page.name,
         "engine": finding.engine,
         "impact": finding.impact,
         "outcome": finding.outcome,
@@ -256,17 +256,17 @@ def notifications(run: RunResult, rule_index: dict[str, int], root: Path) -> lis
     for page in run.pages:
         if page.status == "error":
             notes.append({"level": "error", "descriptor": {"id": "page-error"},
-                          "message": {"text": f"{page.key}: could not be audited: {page.error or 'unknown error'}"},
+                          "message": {"text": f"{page.name}: could not be audited: {page.error or 'unknown error'}"},
                           "locations": [_location(page, None, root, None)]})
         for finding in page.findings:
             if finding.outcome == "error":
                 notes.append({"level": "error", "descriptor": {"id": "rule-error"},
                               "associatedRule": {"id": finding.rule, "index": rule_index[finding.rule]},
-                              "message": {"text": f"{page.key}: {finding.message}"},
+                              "message": {"text": f"{page.name}: {finding.message}"},
                               "locations": [_location(page, None, root, None)]})
         for warning in _dedupe(page.warnings):
             notes.append({"level": "warning", "descriptor": {"id": "page-warning"},
-                          "message": {"text": f"{page.key}: {warning}"}, "locations": [_location(page, None, root, None)]})
+                          "message": {"text": f"{page.name}: {warning}"}, "locations": [_location(page, None, root, None)]})
     if run.interrupted:
         notes.append({"level": "error", "descriptor": {"id": "interrupted"},
                       "message": {"text": f"the run was interrupted; {run.not_audited} page(s) were not audited"}})
