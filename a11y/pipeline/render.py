@@ -30,6 +30,7 @@ from .server import HTML_TYPES
 WORLD = "a11y"
 # The page's links as the browser resolves them, after its scripts ran (isolated world: a page cannot fake them).
 LINKS_JS = "() => Array.from(document.querySelectorAll('a[href], area[href]'), (a) => a.href).filter((h) => /^https?:/.test(h))"
+CANCEL_GRACE_S = 2.0  # how long work abandoned on a gone tab may take to stop
 RENDERER_CRASHED = "the browser's renderer crashed on this page"  # the engine retries such a page once, in a fresh tab
 NAMES_ONLY = {"runOnly": {"type": "rule", "values": ["a11y-accessible-names"]}, "resultTypes": ["violations"], "selectors": False}
 
@@ -133,6 +134,12 @@ class IsolatedWorld:
             text = details.get("exception", {}).get("description") or details.get("text", "script error")
             raise PageFailed(f"in-page script failed: {text.splitlines()[0]}")
         return reply.get("result", {}).get("value")
+
+
+def _consume(task: asyncio.Future[Any]) -> None:
+    """Retrieve an abandoned task's outcome, so its late error is not reported as never retrieved."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def preload_world(cdp: CDPSession) -> None:
@@ -267,11 +274,12 @@ class PageWorker:
         page.on("close", lambda closed: self._went(closed, "closed_itself"))
         page.on("crash", lambda crashed: self._went(crashed, "crashed"))
         self.page = page
-        self.cdp = await self.context.new_cdp_session(page)
+        # The renderer may be killed while the tab is still being set up: its calls would then wait for ever.
+        self.cdp = await self.unless_gone(self.context.new_cdp_session(page))
         # A new document in the main frame; pushState, replaceState and #fragments (every SPA router)
         # keep the document and fire Page.navigatedWithinDocument instead, which is no navigation away.
         self.cdp.on("Page.frameNavigated", self._on_frame_navigated)
-        await preload_world(self.cdp)
+        await self.unless_gone(preload_world(self.cdp))
         self.broken = False
 
     def _went(self, page: Page, how: str) -> None:
@@ -294,8 +302,10 @@ class PageWorker:
             gone.cancel()
             if not task.done():
                 task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-        if task.cancelled():
+                # Its cleanup may itself wait on the dead renderer: give it a moment, never the page's budget.
+                await asyncio.wait({task}, timeout=CANCEL_GRACE_S)
+                task.add_done_callback(_consume)
+        if not task.done() or task.cancelled():
             self.broken = True
             raise PageFailed(_gone_reason(self) or "the tab went away")
         return task.result()
@@ -582,6 +592,8 @@ def _failure_from(session: PageWorker, exc: PlaywrightError) -> PageFailed:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if "Execution context was destroyed" in text or "Cannot find context" in text or "navigat" in text.lower():
         return PageFailed("the page navigated away during the audit")
+    if "Target crashed" in text:  # a renderer killed while the tab was being made: no crash event reached it
+        return PageFailed(RENDERER_CRASHED)
     return PageFailed(f"browser error: {text[:160]}")
 
 
