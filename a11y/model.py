@@ -269,28 +269,35 @@ class RunResult:
         return max(0, (self.planned or len(self.pages)) - len(self.pages))
 
     def findings(self) -> list[tuple[PageResult, Finding]]:
-        return [(page, f) for page in self.pages for f in page.findings]
+        return list(self.iter_findings())
+
+    def iter_findings(self) -> Iterator[tuple[PageResult, Finding]]:
+        """The run's findings with their pages, a page at a time (a cluster run's pages are unpacked one by one)."""
+        return ((page, f) for page in self.pages for f in page.findings)
 
     def summary(self) -> dict[str, Any]:
         by_impact = {name: 0 for name in IMPACTS}
         by_rule: dict[str, int] = {}
         violations = needs_review = rule_errors = 0
         waived = 0
-        for _, finding in self.findings():
-            status = finding.status
-            if status == "violation":
-                violations += 1
-                by_impact[finding.impact] = by_impact.get(finding.impact, 0) + 1
-                by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
-            elif status == "needs-review":
-                needs_review += 1
-            elif status == "error":
-                rule_errors += 1
-            elif status in ("waived", "false-positive"):
-                waived += 1
+        errors = 0
+        for page in self.pages:  # once, a page at a time
+            errors += page.status == "error"
+            for finding in page.findings:
+                status = finding.status
+                if status == "violation":
+                    violations += 1
+                    by_impact[finding.impact] = by_impact.get(finding.impact, 0) + 1
+                    by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
+                elif status == "needs-review":
+                    needs_review += 1
+                elif status == "error":
+                    rule_errors += 1
+                elif status in ("waived", "false-positive"):
+                    waived += 1
         return {
             "pages": len(self.pages),
-            "errors": sum(1 for p in self.pages if p.status == "error"),
+            "errors": errors,
             "violations": violations,
             "needs_review": needs_review,
             "rule_errors": rule_errors,

@@ -16,7 +16,7 @@ def counts_against(finding: Finding, policy: GatePolicy, page: PageResult | None
 
 
 def failing_findings(run: RunResult, policy: GatePolicy) -> list[Finding]:
-    return [f for page, f in run.findings() if counts_against(f, policy, page)]
+    return [f for page, f in run.iter_findings() if counts_against(f, policy, page)]
 
 
 def own_levels(run: RunResult, policy: GatePolicy) -> tuple[tuple[str, str], ...]:
@@ -33,12 +33,12 @@ def exit_code(run: RunResult, policy: GatePolicy) -> int:
 def decide(run: RunResult, policy: GatePolicy) -> Verdict:
     """The one gate decision for ``run`` (after ignores, review decisions and the baseline applied)."""
     errors = [f"{p.name}: {p.error}" for p in run.pages if p.status == "error"]
-    errors += [f"{p.name}: rule {f.rule} crashed" for p, f in run.findings() if f.outcome == "error"]
+    errors += [f"{p.name}: rule {f.rule} crashed" for p, f in run.iter_findings() if f.outcome == "error"]
     failing = tuple(failing_findings(run, policy))
     code = EXIT_TOOL_ERROR if errors else EXIT_FINDINGS if len(failing) > policy.max_violations else EXIT_CLEAN
     deltas = None
     if policy.baseline:
-        found = [f for _, f in run.findings() if f.baseline]
+        found = [f for _, f in run.iter_findings() if f.baseline]
         deltas = {"new": sum(1 for f in found if f.baseline == "new"), "known": sum(1 for f in found if f.baseline == "known"),
                   "fixed": len(run.baseline_fixed)}
     return Verdict(code, policy, failing, tuple(errors), run.interrupted, run.not_audited, deltas, own_levels(run, policy))
@@ -47,7 +47,7 @@ def decide(run: RunResult, policy: GatePolicy) -> Verdict:
 def verdict_of(run: RunResult) -> Verdict:
     """The verdict the run was finished with, else the default policy's (a reporter called on a raw run)."""
     return run.verdict if run.verdict is not None else decide(run, GatePolicy(baseline=bool(run.baseline_fixed) or
-                                                                             any(f.baseline for _, f in run.findings())))
+                                                                             any(f.baseline for _, f in run.iter_findings())))
 
 
 __all__ = ["EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_TOOL_ERROR", "FAIL_ON_LEVELS", "GatePolicy", "Verdict", "counts_against", "decide",

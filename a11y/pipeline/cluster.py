@@ -234,8 +234,9 @@ class ClusterRun:
     """The client's side of one run: batches out, pages back in the targets' order."""
 
     def __init__(self, client: Client, settings: Settings, cpus: int | None, spec: ClusterSpec, progress: ProgressCallback | None,
-                 should_stop: StopCheck | None, compact: bool = False) -> None:
+                 should_stop: StopCheck | None, compact: bool = False, task: Callable[..., Any] | None = None) -> None:
         self.client = client
+        self.task = task or audit_batch  # the batch task (tests and the memory profile give a browser-free one)
         self.cpus = cpus  # per worker; None: each worker knows its own
         self.compact = compact
         self.settings = settings
@@ -261,7 +262,7 @@ class ClusterRun:
 
     def _submit(self, chunk: list[tuple[int, Any, str | None]]) -> Future:
         # pure=False: the same pages audited again are a new task, not a cached result
-        future = self.client.submit(audit_batch, self.settings, self.cpus, chunk, self.spec.shared_root, pure=False)
+        future = self.client.submit(self.task, self.settings, self.cpus, chunk, self.spec.shared_root, pure=False)
         self.pending[future] = chunk
         return future
 

@@ -49,7 +49,7 @@ def finding_line(page: PageResult, finding: Finding) -> str:
 def failing_lines(run: RunResult, verdict: Verdict, report_path: str | None = None, limit: int = FAILING_SHOWN) -> list[str]:
     """The findings that fail the gate, grouped by page in the run's order, capped at ``limit``."""
     failing = {id(f) for f in verdict.failing}
-    chosen = [(page, f) for page, f in run.findings() if id(f) in failing]
+    chosen = [(page, f) for page, f in run.iter_findings() if id(f) in failing]
     if not chosen:
         return []
     lines = [f"[bold]failing the gate ({len(chosen)}):[/]"]

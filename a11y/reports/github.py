@@ -70,7 +70,7 @@ def annotations(run: RunResult, verdict: Verdict | None = None, limit: int = 50,
     verdict = verdict or verdict_of(run)
     failing = {id(f) for f in verdict.failing}
     chosen: list[tuple[PageResult, Finding, str]] = []
-    for page, finding in run.findings():
+    for page, finding in run.iter_findings():
         if id(finding) in failing:
             chosen.append((page, finding, "error"))
         elif finding.status in ANNOTATED and finding.baseline != "known":
