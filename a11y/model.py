@@ -7,7 +7,7 @@ the pytest plugin to come and a distributed runner all see the same contract
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -413,7 +413,16 @@ class Verdict:
         return f"gate: {word} ({self.reason})"
 
     def fails(self, finding: Finding) -> bool:
-        return any(f is finding for f in self.failing)
+        if isinstance(self.failing, tuple):
+            return any(f is finding for f in self.failing)
+        return finding in self.failing  # a big run's failing findings, read again from its pages: equal, not the same objects
+
+    def failing_test(self) -> Callable[[PageResult, Finding], bool]:
+        """Whether a finding (on its page) is one of the run's failing ones, for a reader going through the run's pages."""
+        if isinstance(self.failing, tuple):
+            ids = {id(f) for f in self.failing}
+            return lambda _page, finding: id(finding) in ids
+        return lambda page, finding: self.policy.fails(finding, page)  # what decided them (a11y.ci.gate.failing_findings)
 
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "exit_code": self.code, "reason": self.reason, "failing": len(self.failing),
