@@ -32,7 +32,7 @@ from typing import Any, overload
 from urllib.parse import urlsplit
 
 import dask
-from distributed import Client, LocalCluster, WorkerPlugin, get_worker, wait
+from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 from distributed.client import Future
 from distributed.scheduler import KilledWorker
 
@@ -253,6 +253,7 @@ class ClusterRun:
         # while one of them runs counts against that page, not against another suspect beside it.
         self.suspects: deque[tuple[int, Any, str | None]] = deque()
         self.suspect: Future | None = None
+        self.finished: as_completed | None = None  # the run's futures, each given back once it is done
 
     def submit(self, items: list[tuple[int, Any, str | None]]) -> None:
         workers = len(self.client.scheduler_info().get("workers", {})) or (self.spec.workers or 1)
@@ -264,6 +265,8 @@ class ClusterRun:
         # pure=False: the same pages audited again are a new task, not a cached result
         future = self.client.submit(self.task, self.settings, self.cpus, chunk, self.spec.shared_root, pure=False)
         self.pending[future] = chunk
+        if self.finished is not None:
+            self.finished.add(future)
         return future
 
     def _next_suspect(self) -> None:
@@ -271,8 +274,14 @@ class ClusterRun:
             self.suspect = self._submit([self.suspects.popleft()])
 
     def run(self, items: list[tuple[int, Any, str | None]]) -> bool:
-        """Audit ``items``; whether the run was interrupted."""
+        """Audit ``items``; whether the run was interrupted.
+
+        The futures are followed by one :class:`~distributed.as_completed`, not by a ``wait`` on every
+        pending future each time the client looks at Ctrl-C: that made (and dropped) a waiting task per
+        pending future five times a second, and the client's memory grew with the run's length.
+        """
         self.results = [None] * len(items)
+        self.finished = as_completed()
         self.submit(items)
         while self.pending or self.suspects:
             if not self.pending:
@@ -280,12 +289,15 @@ class ClusterRun:
             if self.should_stop():
                 self.client.cancel(list(self.pending))
                 return True
-            try:
-                done, _ = wait(list(self.pending), timeout=POLL_S, return_when="FIRST_COMPLETED")
-            except TimeoutError:  # none finished within POLL_S
+            done = self.finished.next_batch(block=False)
+            if not done:
+                time.sleep(POLL_S)
                 continue
             for future in done:
-                self._collect(future, self.pending.pop(future))
+                chunk = self.pending.pop(future, None)
+                if chunk is not None:
+                    self._collect(future, chunk)
+                del future
         return False
 
     def _collect(self, future: Future, chunk: list[tuple[int, Any, str | None]]) -> None:
