@@ -50,7 +50,10 @@ WORKER_CPUS_ENV = "A11Y_WORKER_CPUS"  # CPUs one worker's browser may use (defau
 KILL_HOOK_ENV = "A11Y_TEST_KILL_WORKER_ON"
 KILLED_PAGE_ERROR = "the page killed two cluster workers in a row (their process died while auditing it); not retried"
 POLL_S = 0.2  # how often the client looks at Ctrl-C while it waits for batches
-BATCHES_PER_TAB = 4  # pages of a batch per tab of a worker: fewer idle tabs at a batch's end, results back sooner
+# Pages of a batch per tab of a worker. 1: a batch is one page per tab, so pages come back (and the
+# progress line advances) a few at a time, near page by page; more would leave fewer tabs idle at a
+# batch's end but hold each page back until its whole batch is done.
+BATCHES_PER_TAB = 1
 
 
 # -- plain data over the wire -----------------------------------------------------------------
