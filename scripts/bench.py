@@ -214,6 +214,7 @@ def memory_run(folder: Path, out: Path, checkpoints: tuple[int, ...], extra: tup
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     peaks = [0, 0]
     done = 0
+    at_last_page: tuple[int, ...] = (0, 0)
     marks: dict[int, tuple[int, int]] = {}
     now: dict[int, int] = {}  # the client's RSS at the mark itself (not the peak so far)
     lock = threading.Lock()
@@ -234,13 +235,14 @@ def memory_run(folder: Path, out: Path, checkpoints: tuple[int, ...], extra: tup
     for line in process.stdout:  # type: ignore[union-attr]
         if line.startswith(("✓", "●", "✗")):
             done += 1
+            with lock:
+                at_last_page = tuple(peaks)
             if done in checkpoints:
                 with lock:
                     marks[done] = (peaks[0], peaks[1])
                 now[done] = split_rss_kb(tree)[0]
                 print(f"  page {done:5d} at {time.perf_counter() - started:6.0f} s: a11y RSS {now[done] / 1024:6.0f} MB now, "
                       f"peak {peaks[0] / 1024:6.0f} MB; Chromium {peaks[1] / 1024:6.0f} MB (load {os.getloadavg()[0]:.1f})", flush=True)
-    at_last_page = tuple(peaks)
     process.wait()
     stop.set()
     sampler.join()
