@@ -495,7 +495,7 @@ def baseline(ctx: click.Context, baseline_out: str | None, **params: Any) -> Non
     finishing = preflight(inv, destination.parent)
     run = run_with_progress(select_targets(inv), build_settings(inv, screenshots=False), inv.quiet, finishing)
     path = write_baseline(run, destination)
-    entries = sum(1 for _, f in run.findings() if f.outcome in ("violation", "needs-review"))
+    entries = sum(1 for _, f in run.iter_findings() if f.outcome in ("violation", "needs-review"))
     out.print(f"wrote {shown(str(path))}: {entries} findings on {len(run.pages)} pages")
     sys.exit(pages_exit_code(run))
 

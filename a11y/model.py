@@ -7,7 +7,7 @@ the pytest plugin to come and a distributed runner all see the same contract
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -269,28 +269,35 @@ class RunResult:
         return max(0, (self.planned or len(self.pages)) - len(self.pages))
 
     def findings(self) -> list[tuple[PageResult, Finding]]:
-        return [(page, f) for page in self.pages for f in page.findings]
+        return list(self.iter_findings())
+
+    def iter_findings(self) -> Iterator[tuple[PageResult, Finding]]:
+        """The run's findings with their pages, a page at a time (a cluster run's pages are unpacked one by one)."""
+        return ((page, f) for page in self.pages for f in page.findings)
 
     def summary(self) -> dict[str, Any]:
         by_impact = {name: 0 for name in IMPACTS}
         by_rule: dict[str, int] = {}
         violations = needs_review = rule_errors = 0
         waived = 0
-        for _, finding in self.findings():
-            status = finding.status
-            if status == "violation":
-                violations += 1
-                by_impact[finding.impact] = by_impact.get(finding.impact, 0) + 1
-                by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
-            elif status == "needs-review":
-                needs_review += 1
-            elif status == "error":
-                rule_errors += 1
-            elif status in ("waived", "false-positive"):
-                waived += 1
+        errors = 0
+        for page in self.pages:  # once, a page at a time
+            errors += page.status == "error"
+            for finding in page.findings:
+                status = finding.status
+                if status == "violation":
+                    violations += 1
+                    by_impact[finding.impact] = by_impact.get(finding.impact, 0) + 1
+                    by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
+                elif status == "needs-review":
+                    needs_review += 1
+                elif status == "error":
+                    rule_errors += 1
+                elif status in ("waived", "false-positive"):
+                    waived += 1
         return {
             "pages": len(self.pages),
-            "errors": sum(1 for p in self.pages if p.status == "error"),
+            "errors": errors,
             "violations": violations,
             "needs_review": needs_review,
             "rule_errors": rule_errors,
@@ -406,7 +413,16 @@ class Verdict:
         return f"gate: {word} ({self.reason})"
 
     def fails(self, finding: Finding) -> bool:
-        return any(f is finding for f in self.failing)
+        if isinstance(self.failing, tuple):
+            return any(f is finding for f in self.failing)
+        return finding in self.failing  # a big run's failing findings, read again from its pages: equal, not the same objects
+
+    def failing_test(self) -> Callable[[PageResult, Finding], bool]:
+        """Whether a finding (on its page) is one of the run's failing ones, for a reader going through the run's pages."""
+        if isinstance(self.failing, tuple):
+            ids = {id(f) for f in self.failing}
+            return lambda _page, finding: id(finding) in ids
+        return lambda page, finding: self.policy.fails(finding, page)  # what decided them (a11y.ci.gate.failing_findings)
 
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "exit_code": self.code, "reason": self.reason, "failing": len(self.failing),

@@ -209,10 +209,14 @@ def memory_run(folder: Path, out: Path, checkpoints: tuple[int, ...], extra: tup
     With ``--cluster``, "a11y" is the client process alone and "Chromium" everything below it
     (the local cluster's nanny and worker processes, their drivers and browsers)."""
     command = [sys.executable, "-m", "a11y", "audit", str(folder), "--format", "json", "--out", str(out), "--fail-on", "none", *extra]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    # unbuffered: each page's line reaches us when it is printed, so a mark is read at that page, not at the run's end
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
     peaks = [0, 0]
     done = 0
+    at_last_page: tuple[int, ...] = (0, 0)
     marks: dict[int, tuple[int, int]] = {}
+    now: dict[int, int] = {}  # the client's RSS at the mark itself (not the peak so far)
     lock = threading.Lock()
     stop = threading.Event()
 
@@ -231,14 +235,21 @@ def memory_run(folder: Path, out: Path, checkpoints: tuple[int, ...], extra: tup
     for line in process.stdout:  # type: ignore[union-attr]
         if line.startswith(("✓", "●", "✗")):
             done += 1
+            with lock:
+                at_last_page = tuple(peaks)
             if done in checkpoints:
                 with lock:
                     marks[done] = (peaks[0], peaks[1])
+                now[done] = split_rss_kb(tree)[0]
+                print(f"  page {done:5d} at {time.perf_counter() - started:6.0f} s: a11y RSS {now[done] / 1024:6.0f} MB now, "
+                      f"peak {peaks[0] / 1024:6.0f} MB; Chromium {peaks[1] / 1024:6.0f} MB (load {os.getloadavg()[0]:.1f})", flush=True)
     process.wait()
     stop.set()
     sampler.join()
     seconds = time.perf_counter() - started
     print(f"memory run: {done} pages in {seconds:.0f} s ({done / seconds:.2f} pages/s), exit {process.returncode}")
+    print(f"  peak RSS at the run's end (finishing, reports): a11y {peaks[0] / 1024:.0f} MB "
+          f"(up to the last page's line {at_last_page[0] / 1024:.0f} MB)")
     for page, (own, browser) in sorted(marks.items()):
         print(f"  peak RSS up to page {page:4d}: a11y {own / 1024:6.0f} MB, Chromium {browser / 1024:6.0f} MB")
     if len(marks) >= 2:
@@ -323,7 +334,8 @@ def main() -> int:
             folder = Path(tmp) / "site"
             folder.mkdir()
             build_corpus(folder, args.cluster_pages, False)
-            marks = (args.cluster_pages // 10, args.cluster_pages // 2, args.cluster_pages)
+            count = args.cluster_pages
+            marks = tuple(sorted({count // 10, count // 2, count, *range(1000, count + 1, 1000)}))
             return memory_run(folder, Path(tmp) / "out", marks, ("--cluster", "local:2"))
     if args.memory:
         with tempfile.TemporaryDirectory(prefix="a11y-mem-") as tmp:

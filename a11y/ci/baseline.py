@@ -28,7 +28,7 @@ class BaselineError(ValueError):
 def baseline_entries(run: RunResult) -> list[dict[str, Any]]:
     entries = [
         {"fingerprint": f.fingerprint, "page": page.key, "rule": f.rule, "target": f.target, "impact": f.impact, "outcome": f.outcome}
-        for page, f in run.findings() if f.outcome in ("violation", "needs-review")
+        for page, f in run.iter_findings() if f.outcome in ("violation", "needs-review")
     ]
     return sorted(entries, key=lambda e: (e["page"], e["rule"], e["target"], e["fingerprint"]))
 
@@ -67,6 +67,6 @@ def _marked(finding: Finding, known: set[str]) -> Finding:
 
 def fixed_entries(run: RunResult, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Baseline entries of pages audited this time whose finding is gone."""
-    seen = {fp for _, f in run.findings() for fp in (f.fingerprint, *f.also_fingerprints)}
+    seen = {fp for _, f in run.iter_findings() for fp in (f.fingerprint, *f.also_fingerprints)}
     audited = {p.key for p in run.pages if p.status == "ok"}
     return [e for e in entries if e["fingerprint"] not in seen and e.get("page") in audited]

@@ -6,6 +6,9 @@ one :class:`Verdict` that :func:`decide` makes, so none can disagree with the ex
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from typing import Any
+
 from ..model import EXIT_CLEAN, EXIT_FINDINGS, EXIT_TOOL_ERROR, Finding, GatePolicy, PageResult, RunResult, Verdict
 from ..settings import FAIL_ON_LEVELS
 
@@ -16,7 +19,30 @@ def counts_against(finding: Finding, policy: GatePolicy, page: PageResult | None
 
 
 def failing_findings(run: RunResult, policy: GatePolicy) -> list[Finding]:
-    return [f for page, f in run.findings() if counts_against(f, policy, page)]
+    return [f for page, f in run.iter_findings() if counts_against(f, policy, page)]
+
+
+class FailingFindings(Sequence[Finding]):
+    """A big run's failing findings, read again from its pages when asked (a cluster run's compressed
+    pages): the verdict keeps their count, not a million Finding objects."""
+
+    def __init__(self, run: RunResult, policy: GatePolicy, count: int) -> None:
+        self._run, self._policy, self._count = run, policy, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Finding]:
+        return (f for page, f in self._run.iter_findings() if counts_against(f, self._policy, page))
+
+    def __getitem__(self, index: Any) -> Any:
+        return list(self)[index]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __hash__(self) -> int:
+        return hash(self._count)
 
 
 def own_levels(run: RunResult, policy: GatePolicy) -> tuple[tuple[str, str], ...]:
@@ -33,21 +59,26 @@ def exit_code(run: RunResult, policy: GatePolicy) -> int:
 def decide(run: RunResult, policy: GatePolicy) -> Verdict:
     """The one gate decision for ``run`` (after ignores, review decisions and the baseline applied)."""
     errors = [f"{p.name}: {p.error}" for p in run.pages if p.status == "error"]
-    errors += [f"{p.name}: rule {f.rule} crashed" for p, f in run.findings() if f.outcome == "error"]
-    failing = tuple(failing_findings(run, policy))
+    errors += [f"{p.name}: rule {f.rule} crashed" for p, f in run.iter_findings() if f.outcome == "error"]
+    failing: Sequence[Finding]
+    if hasattr(run.pages, "map"):  # compressed pages: count now, read them again when a report lists them
+        failing = FailingFindings(run, policy, sum(1 for page, f in run.iter_findings() if counts_against(f, policy, page)))
+    else:
+        failing = tuple(failing_findings(run, policy))
     code = EXIT_TOOL_ERROR if errors else EXIT_FINDINGS if len(failing) > policy.max_violations else EXIT_CLEAN
     deltas = None
     if policy.baseline:
-        found = [f for _, f in run.findings() if f.baseline]
+        found = [f for _, f in run.iter_findings() if f.baseline]
         deltas = {"new": sum(1 for f in found if f.baseline == "new"), "known": sum(1 for f in found if f.baseline == "known"),
                   "fixed": len(run.baseline_fixed)}
-    return Verdict(code, policy, failing, tuple(errors), run.interrupted, run.not_audited, deltas, own_levels(run, policy))
+    return Verdict(code, policy, failing, tuple(errors),  # type: ignore[arg-type]
+                   run.interrupted, run.not_audited, deltas, own_levels(run, policy))
 
 
 def verdict_of(run: RunResult) -> Verdict:
     """The verdict the run was finished with, else the default policy's (a reporter called on a raw run)."""
     return run.verdict if run.verdict is not None else decide(run, GatePolicy(baseline=bool(run.baseline_fixed) or
-                                                                             any(f.baseline for _, f in run.findings())))
+                                                                             any(f.baseline for _, f in run.iter_findings())))
 
 
 __all__ = ["EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_TOOL_ERROR", "FAIL_ON_LEVELS", "GatePolicy", "Verdict", "counts_against", "decide",

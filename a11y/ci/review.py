@@ -61,7 +61,7 @@ def _reviewed(finding: Finding, decisions: dict[str, dict[str, Any]]) -> Finding
 
 def stale_reviews(run: RunResult, decisions: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Decisions whose finding is gone from the run."""
-    used = {fp for _, f in run.findings() if f.review is not None for fp in (f.fingerprint, *f.also_fingerprints)}
+    used = {fp for _, f in run.iter_findings() if f.review is not None for fp in (f.fingerprint, *f.also_fingerprints)}
     return [
         {"fingerprint": fp, **{k: v for k, v in entry.items() if k in ("decision", "note", "rule", "page", "target")}}
         for fp, entry in sorted(decisions.items()) if fp not in used

@@ -32,7 +32,7 @@ from typing import Any, overload
 from urllib.parse import urlsplit
 
 import dask
-from distributed import Client, LocalCluster, WorkerPlugin, get_worker, wait
+from distributed import Client, LocalCluster, WorkerPlugin, as_completed, get_worker
 from distributed.client import Future
 from distributed.scheduler import KilledWorker
 
@@ -50,7 +50,10 @@ WORKER_CPUS_ENV = "A11Y_WORKER_CPUS"  # CPUs one worker's browser may use (defau
 KILL_HOOK_ENV = "A11Y_TEST_KILL_WORKER_ON"
 KILLED_PAGE_ERROR = "the page killed two cluster workers in a row (their process died while auditing it); not retried"
 POLL_S = 0.2  # how often the client looks at Ctrl-C while it waits for batches
-BATCHES_PER_TAB = 4  # pages of a batch per tab of a worker: fewer idle tabs at a batch's end, results back sooner
+# Pages of a batch per tab of a worker. 1: a batch is one page per tab, so pages come back (and the
+# progress line advances) a few at a time, near page by page; more would leave fewer tabs idle at a
+# batch's end but hold each page back until its whole batch is done.
+BATCHES_PER_TAB = 1
 
 
 # -- plain data over the wire -----------------------------------------------------------------
@@ -234,8 +237,9 @@ class ClusterRun:
     """The client's side of one run: batches out, pages back in the targets' order."""
 
     def __init__(self, client: Client, settings: Settings, cpus: int | None, spec: ClusterSpec, progress: ProgressCallback | None,
-                 should_stop: StopCheck | None, compact: bool = False) -> None:
+                 should_stop: StopCheck | None, compact: bool = False, task: Callable[..., Any] | None = None) -> None:
         self.client = client
+        self.task = task or audit_batch  # the batch task (tests and the memory profile give a browser-free one)
         self.cpus = cpus  # per worker; None: each worker knows its own
         self.compact = compact
         self.settings = settings
@@ -252,6 +256,7 @@ class ClusterRun:
         # while one of them runs counts against that page, not against another suspect beside it.
         self.suspects: deque[tuple[int, Any, str | None]] = deque()
         self.suspect: Future | None = None
+        self.finished: as_completed | None = None  # the run's futures, each given back once it is done
 
     def submit(self, items: list[tuple[int, Any, str | None]]) -> None:
         workers = len(self.client.scheduler_info().get("workers", {})) or (self.spec.workers or 1)
@@ -261,8 +266,10 @@ class ClusterRun:
 
     def _submit(self, chunk: list[tuple[int, Any, str | None]]) -> Future:
         # pure=False: the same pages audited again are a new task, not a cached result
-        future = self.client.submit(audit_batch, self.settings, self.cpus, chunk, self.spec.shared_root, pure=False)
+        future = self.client.submit(self.task, self.settings, self.cpus, chunk, self.spec.shared_root, pure=False)
         self.pending[future] = chunk
+        if self.finished is not None:
+            self.finished.add(future)
         return future
 
     def _next_suspect(self) -> None:
@@ -270,8 +277,14 @@ class ClusterRun:
             self.suspect = self._submit([self.suspects.popleft()])
 
     def run(self, items: list[tuple[int, Any, str | None]]) -> bool:
-        """Audit ``items``; whether the run was interrupted."""
+        """Audit ``items``; whether the run was interrupted.
+
+        The futures are followed by one :class:`~distributed.as_completed`, not by a ``wait`` on every
+        pending future each time the client looks at Ctrl-C: that made (and dropped) a waiting task per
+        pending future five times a second, and the client's memory grew with the run's length.
+        """
         self.results = [None] * len(items)
+        self.finished = as_completed()
         self.submit(items)
         while self.pending or self.suspects:
             if not self.pending:
@@ -279,12 +292,15 @@ class ClusterRun:
             if self.should_stop():
                 self.client.cancel(list(self.pending))
                 return True
-            try:
-                done, _ = wait(list(self.pending), timeout=POLL_S, return_when="FIRST_COMPLETED")
-            except TimeoutError:  # none finished within POLL_S
+            done = self.finished.next_batch(block=False)
+            if not done:
+                time.sleep(POLL_S)
                 continue
             for future in done:
-                self._collect(future, self.pending.pop(future))
+                chunk = self.pending.pop(future, None)
+                if chunk is not None:
+                    self._collect(future, chunk)
+                del future
         return False
 
     def _collect(self, future: Future, chunk: list[tuple[int, Any, str | None]]) -> None:

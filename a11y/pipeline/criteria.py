@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -329,61 +329,162 @@ def criteria_for_run(run: RunResult, rule_criteria: Mapping[str, Sequence[str]],
     it is on every page. Each row adds ``pages`` (how many pages have each status) and
     ``failing_pages`` (page names); ``findings`` lists the fingerprints behind the run's status.
     """
-    return criteria_for_pages_and_run(run, rule_criteria, level, standard)[1]
+    return _run_rows(run.pages, rule_criteria, level, standard)
 
 
 def criteria_for_pages_and_run(run: RunResult, rule_criteria: Mapping[str, Sequence[str]], level: str = "AA",
                                standard: str = "wcag22") -> tuple[list[list[dict[str, Any]]], list[dict[str, Any]]]:
     """Each page's rows (in the order of ``run.pages``, [] for a page not audited) and the run's
     rows (:func:`criteria_for_run`), the pages' computed once for both."""
-    per_page = [criteria_for_page(p, rule_criteria, level, standard) for p in run.pages]
-    audited = [(page, rows) for page, rows in zip(run.pages, per_page, strict=True) if page.status == "ok"]
-    by_criterion = rules_by_criterion(rule_criteria)
-    run_rows = []
-    for index, criterion in enumerate(criteria_table(level, standard)):
-        entries = [rows[index] for _, rows in audited]
-        run_rows.append(_run_row(criterion, [page for page, _ in audited], entries, by_criterion.get(criterion.id, []), standard))
+    per_page: list[list[dict[str, Any]]] = []
+    run_rows = _run_rows(run.pages, rule_criteria, level, standard, keep=per_page)
     return per_page, run_rows
 
 
-def _run_row(criterion: Criterion, pages: Sequence[PageResult], entries: Sequence[dict[str, Any]],
-             testing_rules: Sequence[str], standard: str) -> dict[str, Any]:
-    if not entries:
+class _RunTally:
+    """One criterion over the run's pages, a page at a time: what its run row needs, never the pages.
+
+    The run's status is the worst page's (STATUSES' order); the row names the pages with that status,
+    their findings' fingerprints and, for its reason, how many of their findings have each (status, rule).
+    """
+
+    __slots__ = ("counts", "fingerprints", "first", "found", "names", "status", "total")
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.status: str | None = None
+        self.names: list[str] = []
+        self.fingerprints: list[str] = []
+        self.found: Counter[tuple[str, str]] = Counter()
+        self.first: dict[str, Any] | None = None
+        self.total = 0
+
+    def add(self, page: PageResult, entry: dict[str, Any]) -> None:
+        status = entry["status"]
+        self.counts[status] += 1
+        self.total += 1
+        if self.status is not None and STATUSES.index(status) > STATUSES.index(self.status):
+            return
+        if status != self.status:
+            self.status, self.names, self.fingerprints, self.found, self.first = status, [], [], Counter(), entry
+        self.names.append(page.name)
+        self.fingerprints.extend(entry["findings"])
+        wanted = set(entry["findings"])
+        self.found.update((f.status, f.rule) for f in page.findings if f.fingerprint in wanted)
+
+
+def _run_rows(pages: Iterable[PageResult], rule_criteria: Mapping[str, Sequence[str]], level: str, standard: str,
+              keep: list[list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    """The run's rows from its pages, read once, one at a time (``keep``: each page's rows appended to it)."""
+    by_criterion = rules_by_criterion(rule_criteria)
+    table = criteria_table(level, standard)
+    tallies = [_RunTally() for _ in table]
+    for page in pages:
+        rows = criteria_for_page(page, rule_criteria, level, standard)
+        if keep is not None:
+            keep.append(rows)
+        if page.status != "ok":
+            continue
+        for tally, entry in zip(tallies, rows, strict=True):
+            tally.add(page, entry)
+    return [_run_row(criterion, tally, by_criterion.get(criterion.id, []), standard) for criterion, tally in zip(table, tallies, strict=True)]
+
+
+def _run_row(criterion: Criterion, tally: _RunTally, testing_rules: Sequence[str], standard: str) -> dict[str, Any]:
+    if tally.status is None:
         row = _entry(criterion, "needs-review", "no page could be audited", [], testing_rules, standard)
         row.update({"pages": {}, "failing_pages": []})
         return row
-    status = min((e["status"] for e in entries), key=STATUSES.index)
-    chosen = [(page, e) for page, e in zip(pages, entries, strict=True) if e["status"] == status]
-    fingerprints = [fp for _, e in chosen for fp in e["findings"]]
-    row = _entry(criterion, status, _run_reason(criterion, status, chosen, len(pages)), [], testing_rules, standard)
-    row["findings"] = fingerprints
-    counts = Counter(e["status"] for e in entries)
-    row["pages"] = {s: counts[s] for s in STATUSES if counts[s]}
-    row["failing_pages"] = [page.name for page, _ in chosen] if status == "fails" else []
+    status = tally.status
+    row = _entry(criterion, status, _run_reason(criterion, status, tally), [], testing_rules, standard)
+    row["findings"] = list(tally.fingerprints)
+    row["pages"] = {s: tally.counts[s] for s in STATUSES if tally.counts[s]}
+    row["failing_pages"] = list(tally.names) if status == "fails" else []
     return row
 
 
-def _run_reason(criterion: Criterion, status: str, chosen: Sequence[tuple[PageResult, dict[str, Any]]], total: int) -> str:
-    pages = f"{len(chosen)} of {_plural(total, 'page')}"
-    found = [f for page, e in chosen for f in page.findings if f.fingerprint in set(e["findings"])]
+def _tally_text(found: Counter[tuple[str, str]], statuses: Iterable[str] | None = None) -> tuple[int, str]:
+    """How many findings (of ``statuses``, else all) and :func:`counts_text` of them."""
+    counts: Counter[str] = Counter()
+    for (status, rule), n in found.items():
+        if statuses is None or status in statuses:
+            counts[rule] += n
+    return sum(counts.values()), ", ".join(f"{rule} ×{n}" for rule, n in sorted(counts.items()))
+
+
+def _run_reason(criterion: Criterion, status: str, tally: _RunTally) -> str:
+    pages = f"{len(tally.names)} of {_plural(tally.total, 'page')}"
+    found = tally.found
+    count, text = _tally_text(found)
     if status == "fails":
-        return f"{_plural(len(found), 'violation')} on {pages}: {counts_text(found)}"
-    if status == "needs-review" and found:
-        return f"{_pending_reason(found)} on {pages}"
+        return f"{_plural(count, 'violation')} on {pages}: {text}"
+    if status == "needs-review" and count:
+        parts = []
+        for statuses, what in ((("needs-review",), "review"), (("waived",), "waived"), (("error",), "errors")):
+            n, rules = _tally_text(found, statuses)
+            if not n:
+                continue
+            if what == "review":
+                parts.append(f"{_plural(n, 'finding')} to review ({rules})")
+            elif what == "waived":
+                parts.append(f"{_plural(n, 'violation')} accepted by a reviewer ({rules}): known failures a conformance claim must account for")
+            else:
+                parts.append(f"{_plural(n, 'rule')} could not finish ({rules})")
+        return f"{'; '.join(parts)} on {pages}"
     if status == "reviewed-no-failures":
-        return f"a reviewer passed all {_plural(len(found), 'finding')} flagged for review on {pages} ({counts_text(found)})"
+        return f"a reviewer passed all {_plural(count, 'finding')} flagged for review on {pages} ({text})"
     if status == "not-applicable" and criterion.applies_to in EVIDENCE:
         return f"not applicable: no audited page has {EVIDENCE[criterion.applies_to][0].removeprefix('no ')}"
     if status == "no-automated-failures":
-        return f"the rules that test it found no failure on any of the {_plural(total, 'page')}"
-    if status == "needs-review" and not chosen[0][1]["rules"]:
+        return f"the rules that test it found no failure on any of the {_plural(tally.total, 'page')}"
+    assert tally.first is not None
+    if status == "needs-review" and not tally.first["rules"]:
         return undecided_reason(criterion, "the audited pages have")
-    return chosen[0][1]["reason"]
+    return tally.first["reason"]
+
+
+class PageCriteria(Sequence[list[dict[str, Any]]]):
+    """Each page's rows, computed when read from the run's pages (a cluster run's compressed pages):
+    a big run never holds every page's rows at once. :meth:`rows_for` gives a page's rows from the
+    page a reader already holds."""
+
+    def __init__(self, pages: Sequence[PageResult], rule_criteria: Mapping[str, Sequence[str]], level: str, standard: str) -> None:
+        self._pages, self._rule_criteria, self._level, self._standard = pages, rule_criteria, level, standard
+
+    def rows_for(self, page: PageResult) -> list[dict[str, Any]]:
+        return criteria_for_page(page, self._rule_criteria, self._level, self._standard)
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.rows_for(page) for page in self._pages[index]]
+        return self.rows_for(self._pages[index])
+
+    def __iter__(self) -> Iterator[list[dict[str, Any]]]:
+        return (self.rows_for(page) for page in self._pages)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+
+def page_rows(view: CriteriaView, page: PageResult, index: int) -> list[dict[str, Any]]:
+    """The rows of ``page`` (the ``index``-th of the run) in ``view``, without reading the run's pages again."""
+    pages = view.pages
+    return pages.rows_for(page) if isinstance(pages, PageCriteria) else pages[index]
 
 
 def compute_criteria(run: RunResult) -> CriteriaView:
+    """The run's view. A run whose pages are stored compressed (a cluster run's :class:`CompactPages`)
+    gets its pages' rows computed when a report reads them (:class:`PageCriteria`), and its run rows
+    from one pass over its pages, a page unpacked at a time."""
     level = level_of_standard(str(run.tool.get("standard", "")))
-    per_page, rows = criteria_for_pages_and_run(run, rule_criteria_of(run), level)
+    rule_criteria = rule_criteria_of(run)
+    if hasattr(run.pages, "map"):  # compressed pages: keep nothing per page
+        rows = _run_rows(run.pages, rule_criteria, level, "wcag22")
+        return CriteriaView(level, PageCriteria(run.pages, rule_criteria, level, "wcag22"), rows)  # type: ignore[arg-type]
+    per_page, rows = criteria_for_pages_and_run(run, rule_criteria, level)
     return CriteriaView(level, per_page, rows)
 
 

@@ -240,7 +240,7 @@ def _evaluation_methods(run: RunResult, audited: list[PageResult], report_date: 
     standard = str(tool.get("standard", ""))
     label = STANDARD_LABELS.get(standard, standard or "an unknown standard")
     failed = [p for p in run.pages if p.status != "ok"]
-    reviewed = sum(1 for _, f in run.findings() if f.review)
+    reviewed = sum(1 for _, f in run.iter_findings() if f.review)
     parts = [
         f"Automated testing on {report_date} with a11y {tool.get('version', '')}: axe-core {tool.get('axe', '')} "
         f"and the a11y publishing rules, in headless {tool.get('browser', 'Chromium')}, against {label} "

@@ -48,8 +48,8 @@ def finding_line(page: PageResult, finding: Finding) -> str:
 
 def failing_lines(run: RunResult, verdict: Verdict, report_path: str | None = None, limit: int = FAILING_SHOWN) -> list[str]:
     """The findings that fail the gate, grouped by page in the run's order, capped at ``limit``."""
-    failing = {id(f) for f in verdict.failing}
-    chosen = [(page, f) for page, f in run.findings() if id(f) in failing]
+    fails = verdict.failing_test()
+    chosen = [(page, f) for page, f in run.iter_findings() if fails(page, f)]
     if not chosen:
         return []
     lines = [f"[bold]failing the gate ({len(chosen)}):[/]"]

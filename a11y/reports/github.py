@@ -68,10 +68,10 @@ def annotations(run: RunResult, verdict: Verdict | None = None, limit: int = 50,
     """Workflow commands: the gate's failing findings (error), then new ones below its threshold (notice)."""
     cwd = cwd or Path.cwd()
     verdict = verdict or verdict_of(run)
-    failing = {id(f) for f in verdict.failing}
+    fails = verdict.failing_test()
     chosen: list[tuple[PageResult, Finding, str]] = []
-    for page, finding in run.findings():
-        if id(finding) in failing:
+    for page, finding in run.iter_findings():
+        if fails(page, finding):
             chosen.append((page, finding, "error"))
         elif finding.status in ANNOTATED and finding.baseline != "known":
             chosen.append((page, finding, "notice"))

@@ -41,6 +41,11 @@ from ..pipeline.criteria import (
 from . import ASSETS_DIR, write_atomic
 
 INLINE_LIMIT = 2_000_000  # total screenshot bytes up to which they are inlined as data: URIs
+# Beyond either size, report.html is an index (the verdict, the run's criteria, a table of parts) and
+# each part a full report of PART_PAGES pages in a11y-assets/: one file of 100,000 pages would not open.
+SPLIT_PAGES = 2_000
+SPLIT_FINDINGS = 20_000
+PART_PAGES = 500
 DOC_SECTIONS = ("What it does", "Why it matters", "Use instead")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # Characters that could end the <script> element or start markup inside it.
@@ -51,10 +56,25 @@ class HtmlReporter:
     name = "html"
     filename = "report.html"
 
-    def __init__(self, inline_limit: int = INLINE_LIMIT) -> None:
+    def __init__(self, inline_limit: int = INLINE_LIMIT, split_pages: int = SPLIT_PAGES, split_findings: int = SPLIT_FINDINGS,
+                 part_pages: int = PART_PAGES) -> None:
         self.inline_limit = inline_limit
+        self.split_pages, self.split_findings, self.part_pages = split_pages, split_findings, part_pages
+
+    def split(self, run: RunResult) -> bool:
+        """Whether the run is written as an index and parts (more pages or findings than one file shows well)."""
+        if len(run.pages) > self.split_pages:
+            return True
+        findings = 0
+        for page in run.pages:
+            findings += len(page.findings)
+            if findings > self.split_findings:
+                return True
+        return False
 
     def write(self, run: RunResult, out_dir: Path) -> Path:
+        if self.split(run):
+            return write_split(run, out_dir, self.part_pages)
         shots = screenshot_sources(run, self.inline_limit)
         for asset_name, data in shots.files.items():
             write_atomic(out_dir / ASSETS_DIR / asset_name, data)
@@ -306,4 +326,69 @@ def render(run: RunResult, shots: dict[int, dict[str, Any]] | None = None) -> st
         finding_count=sum(len(p.findings) for p in run.pages),
         violations=summary["violations"],
         tool=run.tool,
+    )
+
+
+# --- a big run: an index and parts -------------------------------------------------------------
+
+
+def part_name(number: int) -> str:
+    return f"report-part-{number:04d}.html"
+
+
+def write_split(run: RunResult, out_dir: Path, part_pages: int = PART_PAGES) -> Path:
+    """``report.html`` as an index of the run (verdict, summary, the run's criteria rows, a table of
+    parts) and ``a11y-assets/report-part-NNNN.html``: each a full report of ``part_pages`` pages, read
+    a part at a time from the run (a cluster run's compressed pages are never all unpacked).
+
+    A part is the single-file report of its pages, with the run's verdict; its criteria tab covers
+    its own pages (the run's rows are in the index). Screenshots are files next to the parts."""
+    from dataclasses import replace
+
+    parts: list[dict[str, Any]] = []
+    total = len(run.pages)
+    for number, start in enumerate(range(0, total, part_pages), start=1):
+        pages = list(run.pages[start:start + part_pages])
+        part = replace(run, pages=pages, criteria=None, planned=len(pages), interrupted=False)
+        shots = screenshot_sources(part, inline_limit=0)
+        for asset_name_, data in shots.files.items():
+            write_atomic(out_dir / ASSETS_DIR / asset_name_, data)
+        # the part lives in a11y-assets/ itself: its screenshots are beside it
+        sources = {i: {**shot, "src": shot["src"].removeprefix(f"{ASSETS_DIR}/")} for i, shot in shots.sources.items()}
+        write_atomic(out_dir / ASSETS_DIR / part_name(number), render(part, sources))
+        summary = part.summary()
+        parts.append({"number": number, "href": f"{ASSETS_DIR}/{part_name(number)}", "first_index": start + 1,
+                      "last_index": start + len(pages), "first": pages[0].name, "last": pages[-1].name,
+                      "violations": summary["violations"], "needs_review": summary["needs_review"], "errors": summary["errors"]})
+        del pages, part
+    return write_atomic(out_dir / HtmlReporter.filename, render_index(run, parts, part_pages))
+
+
+def render_index(run: RunResult, parts: list[dict[str, Any]], part_pages: int) -> str:
+    """The index page: no script at all, every value escaped by the template (autoescape)."""
+    style = static_text("report.css")
+    assert "</style" not in style.lower()
+    summary = run.summary()
+    verdict = verdict_of(run)
+    view = criteria_of(run)
+    template = _environment().get_template("report_index.html.j2")
+    return template.render(
+        csp=f"default-src 'none'; style-src {csp_hash(style)}; img-src 'self' data:; base-uri 'none'; form-action 'none'",
+        style=Markup(style),
+        tool=run.tool,
+        page_count=len(run.pages),
+        finding_count=sum(len(p.findings) for p in run.pages),
+        violations=summary["violations"],
+        summary=summary,
+        impacts=IMPACTS,
+        verdict={"status": verdict.status, "headline": verdict.headline},
+        not_audited=run.not_audited,
+        started=run.started,
+        duration_s=round(run.duration_s, 1),
+        parts=parts,
+        part_size=part_pages,
+        criteria_level=view.level,
+        criteria_note=DISCLAIMER,
+        criteria_rows=view.rows,
+        labels=dict(STATUS_LABELS),
     )

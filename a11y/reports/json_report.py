@@ -37,7 +37,7 @@ class JsonReporter:
 
     def pieces(self, run: RunResult) -> Iterator[str]:
         """``render(run)``'s text, a page at a time: a run of 100,000 pages is never one dict or one string."""
-        from ..pipeline.criteria import DISCLAIMER, criteria_of
+        from ..pipeline.criteria import DISCLAIMER, criteria_of, page_rows
 
         view = criteria_of(run)
         per_page, run_rows = view.pages, view.rows
@@ -52,9 +52,9 @@ class JsonReporter:
             yield text
             return
         yield head + '\n  "pages": [\n'
-        for index, (page, rows) in enumerate(zip(run.pages, per_page, strict=True)):
+        for index, page in enumerate(run.pages):  # each page unpacked once, its criteria rows computed from it
             page_data = page.to_dict()
-            page_data["criteria"] = rows
+            page_data["criteria"] = page_rows(view, page, index)
             entry = json.dumps(page_data, indent=2, ensure_ascii=False, sort_keys=False).replace("\n", "\n    ")
             yield ("    " if index == 0 else ",\n    ") + entry
         yield "\n  ]" + tail

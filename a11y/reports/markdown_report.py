@@ -70,7 +70,7 @@ def _pages(count: int) -> str:
 
 def worst_findings(run: RunResult) -> list[tuple[PageResult, Finding]]:
     """Violations first, then findings that need review; the highest impact first in each."""
-    open_findings = [(p, f) for p, f in run.findings() if f.status in ("violation", "needs-review")]
+    open_findings = [(p, f) for p, f in run.iter_findings() if f.status in ("violation", "needs-review")]
     return sorted(open_findings, key=lambda pf: (pf[1].status != "violation", IMPACT_RANK.get(pf[1].impact, 9), pf[1].rule, pf[0].key, pf[1].target))
 
 
@@ -147,7 +147,7 @@ class MarkdownReporter:
         counts: dict[str, list[int]] = {}
         pages: dict[str, set[str]] = {}
         helps: dict[str, tuple[str, str]] = {}
-        for page, finding in run.findings():
+        for page, finding in run.iter_findings():
             if finding.status not in ("violation", "needs-review"):
                 continue
             row = counts.setdefault(finding.rule, [0, 0])

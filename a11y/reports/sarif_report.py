@@ -141,7 +141,7 @@ def rule_descriptors(run: RunResult) -> list[dict[str, Any]]:
     """Every rule of ours, and each other rule (axe-core's) that has a finding in the run, by id."""
     ours = {rule.id: our_rule_descriptor(rule) for rule in all_rules()}
     seen: dict[str, list[Finding]] = {}
-    for _, finding in run.findings():
+    for _, finding in run.iter_findings():
         if finding.rule not in ours:
             seen.setdefault(finding.rule, []).append(finding)
     others = {rule_id: axe_rule_descriptor(rule_id, found) for rule_id, found in seen.items()}
@@ -284,7 +284,7 @@ def sarif_log(run: RunResult, root: Path | None = None) -> dict[str, Any]:
     sources = _Sources(root)
     results = [
         result_for(page, finding, rule_index, root, sources)
-        for page, finding in run.findings() if finding.outcome != "error"
+        for page, finding in run.iter_findings() if finding.outcome != "error"
     ]
     notes = notifications(run, rule_index, root)
     invocation: dict[str, Any] = {

@@ -1,0 +1,85 @@
+"""The cluster client's side without a browser: a fake batch task on a real LocalCluster, and a
+compressed run's reports against the same run held as objects (the criteria view, report.json, the verdict)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from a11y.ci.finish import finish
+from a11y.model import Finding, PageResult, RunResult
+from a11y.pipeline.cluster import CompactPages, page_to_wire
+from a11y.reports.console_report import failing_lines
+from a11y.reports.json_report import REPORTER as JSON
+from a11y.settings import Settings
+
+
+def fake_page(index: int) -> PageResult:
+    findings = [Finding(rule=("image-alt", "link-name", "color-contrast")[n % 3], engine="axe",
+                        outcome="needs-review" if n == 3 else "violation", impact=("critical", "serious", "minor")[n % 3],
+                        target=f"#p{index} .x{n}", html=f"<p>{index}-{n}</p>", message=f"m{n}",
+                        wcag=[("1.1.1", "2.4.4", "1.4.3")[n % 3]], fingerprint=hashlib.sha256(f"{index}/{n}".encode()).hexdigest()[:16])
+                for n in range(index % 5)]
+    status = "error" if index % 17 == 16 else "ok"
+    return PageResult(source=f"p{index:04d}.html", url=f"http://127.0.0.1:9/p{index:04d}.html", title=f"Page {index}", status=status,
+                      error="boom" if status == "error" else None, findings=() if status == "error" else findings,
+                      applied={"image-alt": 1, "link-name": index % 2})
+
+
+def fake_batch(settings: Any, cpus: Any, items: list[tuple[int, Any, Any]], shared_root: Any) -> dict[str, Any]:
+    """The batch task without a browser: each page made up from its index."""
+    return {"pages": [(index, page_to_wire(fake_page(index))) for index, _, _ in items], "browser": "fake 1",
+            "rule_criteria": {"image-alt": ["1.1.1"], "link-name": ["2.4.4"], "color-contrast": ["1.4.3"]}, "restarts": 0}
+
+
+def make_run(pages: list[PageResult] | CompactPages) -> RunResult:
+    return RunResult(pages=pages, tool={"name": "a11y", "standard": "wcag22"}, started="2026-01-01T00:00:00+00:00",  # type: ignore[arg-type]
+                     rule_criteria={"image-alt": ["1.1.1"], "link-name": ["2.4.4"], "color-contrast": ["1.4.3"]})
+
+
+def test_a_compressed_run_reports_the_same_as_the_run_in_objects(tmp_path: Path) -> None:
+    pages = [fake_page(index) for index in range(120)]
+    plain = finish(make_run(pages), {"fail_on": "serious"})
+    compact = finish(make_run(CompactPages([CompactPages.pack(page) for page in pages])), {"fail_on": "serious"})
+    assert isinstance(compact.pages, CompactPages)
+    assert compact.criteria is not None and plain.criteria is not None
+    assert compact.criteria.rows == plain.criteria.rows
+    assert list(compact.criteria.pages) == list(plain.criteria.pages)  # computed when read, the same rows
+    assert "".join(JSON.pieces(compact)) == "".join(JSON.pieces(plain)) == JSON.render(plain)
+    assert compact.summary() == plain.summary()
+    assert compact.verdict is not None and plain.verdict is not None
+    assert compact.verdict.to_dict() == plain.verdict.to_dict() and len(compact.verdict.failing) == len(plain.verdict.failing) > 0
+    assert list(compact.verdict.failing) == list(plain.verdict.failing)
+    assert failing_lines(compact, compact.verdict) == failing_lines(plain, plain.verdict)
+
+
+def test_the_client_gets_every_page_once_in_the_targets_order() -> None:
+    from a11y.pipeline.cluster import ClusterRun, _LocalClient
+    from a11y.pipeline.cluster_spec import parse_cluster
+
+    spec = parse_cluster("local:2", None, None)
+    count = 150
+    items = [(index, SimpleNamespace(source=f"p{index:04d}.html", url=None), None) for index in range(count)]
+    seen: list[tuple[str, int]] = []
+    with _LocalClient(2) as client:
+        run = ClusterRun(client, Settings(concurrency=2), 1, spec, lambda page, done, total: seen.append((page.name, done)),
+                         None, compact=True, task=fake_batch)
+        assert run.run(items) is False
+    assert [done for _, done in seen] == list(range(1, count + 1))  # each page once, as it came back
+    assert sorted(name for name, _ in seen) == [f"p{index:04d}.html" for index in range(count)]
+    pages = run.pages()
+    assert isinstance(pages, CompactPages) and [page.name for page in pages] == [f"p{index:04d}.html" for index in range(count)]
+    assert json.dumps(pages[7].to_dict()) == json.dumps(fake_page(7).to_dict())
+
+
+def test_batches_are_one_page_per_tab() -> None:
+    from a11y.pipeline.cluster import batch_size_for, worker_settings
+    from a11y.pipeline.cluster_spec import parse_cluster
+
+    spec = parse_cluster("local:2", None, None)
+    settings = worker_settings(Settings(), 1)
+    assert batch_size_for(settings, spec, 10_000, 2) == settings.concurrency  # pages come back a few at a time
+    assert batch_size_for(settings, spec, 2, 2) == 1
