@@ -185,19 +185,13 @@ class BrowserPlugin(WorkerPlugin):
 
 def _serve_shared(targets: list[Any], shared_root: SharedRoot | None, servers: ExitStack) -> dict[Any, str]:
     """With --shared-root, the worker serves the local pages from its own view of the shared folder."""
-    from .server import PageServer
+    from .engine import serve_local
 
-    urls: dict[Any, str] = {}
-    started: dict[Any, PageServer] = {}
-    for target in targets:
-        if shared_root is None or target.url or target.error or target.root is None:
-            continue
-        root = shared_root.worker_path(target.root) if shared_root.client != shared_root.worker else target.root
-        if root not in started:
-            started[root] = servers.enter_context(PageServer(root))
-        path = shared_root.worker_path(target.path) if shared_root.client != shared_root.worker else target.path
-        urls[target] = started[root].url_for(path)
-    return urls
+    if shared_root is None:
+        return {}
+    local = [target for target in targets if not target.url and not target.error and target.root is not None]
+    moved = shared_root.client != shared_root.worker
+    return serve_local(local, servers, shared_root.worker_path if moved else (lambda path: path))
 
 
 def audit_batch(settings: Settings, cpus: int | None, items: list[tuple[int, Any, str | None]],
@@ -388,11 +382,11 @@ def audit_on_cluster(targets: Sequence[Any], settings: Settings, spec: ClusterSp
 
 def _client_urls(targets: list[Any], spec: ClusterSpec, stack: ExitStack) -> dict[Any, str]:
     """URLs of the remote targets, and of the local ones when the client serves them (no --shared-root)."""
-    from .engine import _serve_local
+    from .engine import serve_local
 
     if spec.shared_root is not None:
         return {t: t.url for t in targets if t.url}
-    return _serve_local(targets, stack)  # type: ignore[arg-type]  # it only calls stack.callback(), which ExitStack has too
+    return serve_local(targets, stack)
 
 
 def _check_local_files(targets: list[Any], spec: ClusterSpec) -> None:

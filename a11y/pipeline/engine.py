@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
-from contextlib import AsyncExitStack
+from collections.abc import Callable, Sequence
+from contextlib import AsyncExitStack, ExitStack
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -61,7 +61,7 @@ async def audit_async(targets: Sequence[str | Target | CrawlSpec], settings: Set
     choice = find_browser(settings.browser_path)
     warming = asyncio.create_task(asyncio.to_thread(warm_up))
     async with AsyncExitStack() as stack:
-        urls = _serve_local(resolved, stack)
+        urls = serve_local(resolved, stack)
         playwright = await stack.enter_async_context(async_playwright())
         host = BrowserHost(playwright, choice)
         stack.push_async_callback(host.close)
@@ -113,8 +113,12 @@ def _resolve(targets: Sequence[str | Target]) -> list[Target]:
     return resolved + [t for t in targets if isinstance(t, Target)]
 
 
-def _serve_local(targets: list[Target], stack: AsyncExitStack) -> dict[Target, str]:
-    """Start one loopback server per target root; map each local target to its URL."""
+def serve_local(targets: list[Target], stack: AsyncExitStack | ExitStack,
+                place: Callable[[Path], Path] = lambda path: path) -> dict[Target, str]:
+    """Start one loopback server per target root; map each local target to its URL.
+
+    ``place`` says where this process reads a target's files (a Dask worker: its view of --shared-root).
+    """
     servers: dict[Path, PageServer] = {}
     urls: dict[Target, str] = {}
     for target in targets:
@@ -123,11 +127,12 @@ def _serve_local(targets: list[Target], stack: AsyncExitStack) -> dict[Target, s
                 urls[target] = target.url
             continue
         assert target.root is not None and target.path is not None
-        if target.root not in servers:
-            server = PageServer(target.root).start()
+        root = place(target.root)
+        if root not in servers:
+            server = PageServer(root).start()
             stack.callback(server.stop)
-            servers[target.root] = server
-        urls[target] = servers[target.root].url_for(target.path)
+            servers[root] = server
+        urls[target] = servers[root].url_for(place(target.path))
     return urls
 
 
