@@ -132,19 +132,17 @@ def cluster() -> Iterator[Any]:
     dask = pytest.importorskip("dask")
     from distributed import LocalCluster
 
-    from a11y.pipeline.cluster import ALLOWED_FAILURES, KILL_HOOK_ENV
+    from a11y.pipeline.cluster import ALLOWED_FAILURES, KILL_HOOK_ENV, local_cluster_options
 
     with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}), \
-            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
-                         memory_limit=0, env={KILL_HOOK_ENV: KILLER_NAME}) as local:
+            LocalCluster(**local_cluster_options(2), env={KILL_HOOK_ENV: KILLER_NAME}) as local:
         yield local
 
 
 def on_cluster(cluster: Any, targets: list[str], **kwargs: Any) -> RunResult:
     from a11y.pipeline.cluster import audit_on_cluster
 
-    spec = ClusterSpec(scheduler=cluster.scheduler_address, shared_root=kwargs.pop("shared_root", None),
-                       batch_size=kwargs.pop("batch_size", 0))
+    spec = ClusterSpec(scheduler=cluster.scheduler_address, shared_root=kwargs.pop("shared_root", None))
     return audit_on_cluster(targets, FAST, spec, **kwargs)
 
 
@@ -185,11 +183,11 @@ def test_a_killed_worker_loses_no_page(cluster: Any, tmp_path: Path) -> None:
 
     folder = copies(tmp_path, 16)
     outcome: dict[str, Any] = {}
-    first_batch = threading.Event()  # from then on the workers' browsers are up, and batches are mid-way
-    worker = threading.Thread(target=lambda: outcome.update(run=on_cluster(cluster, [str(folder)], batch_size=4,
-                                                                           progress=lambda *_: first_batch.set())))
+    first_page = threading.Event()  # from then on the workers' browsers are up, and pages are in their tabs
+    worker = threading.Thread(target=lambda: outcome.update(run=on_cluster(cluster, [str(folder)],
+                                                                           progress=lambda *_: first_page.set())))
     worker.start()
-    assert first_batch.wait(timeout=300), "no batch came back"
+    assert first_page.wait(timeout=300), "no page came back"
     with Client(cluster.scheduler_address) as client:
         killed = kill_a_busy_worker(client)
     worker.join(timeout=600)
@@ -201,7 +199,7 @@ def test_a_killed_worker_loses_no_page(cluster: Any, tmp_path: Path) -> None:
 
 
 def kill_a_busy_worker(client: Any) -> bool:
-    """SIGKILL one worker process (its own pid) while a batch runs on it."""
+    """SIGKILL one worker process (its own pid) while pages are in its tabs."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         busy = [address for address, keys in client.processing().items() if keys]
@@ -220,7 +218,7 @@ def test_a_page_that_kills_two_workers_is_an_error(cluster: Any, tmp_path: Path)
 
     folder = copies(tmp_path, 3)
     shutil.copy(PAGES / "blog-icon-buttons.html", folder / f"{KILLER_NAME}.html")
-    run = on_cluster(cluster, [str(folder)], batch_size=4)
+    run = on_cluster(cluster, [str(folder)])
     assert len(run.pages) == 4
     errors = {p.source: p.error for p in run.pages if p.status == "error"}
     assert list(errors.values()) == [KILLED_PAGE_ERROR] and next(iter(errors)).endswith(f"{KILLER_NAME}.html")
@@ -230,6 +228,6 @@ def test_a_page_that_kills_two_workers_is_an_error(cluster: Any, tmp_path: Path)
 def test_stopping_cancels_the_rest(cluster: Any, tmp_path: Path) -> None:
     folder = copies(tmp_path, 12)
     seen: list[PageResult] = []
-    run = on_cluster(cluster, [str(folder)], batch_size=1, progress=lambda page, _done, _total: seen.append(page),
+    run = on_cluster(cluster, [str(folder)], progress=lambda page, _done, _total: seen.append(page),
                      should_stop=lambda: bool(seen))
     assert run.interrupted and 1 <= len(run.pages) < 12 and run.planned == 12

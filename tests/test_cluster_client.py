@@ -1,4 +1,4 @@
-"""The cluster client's side without a browser: a fake batch task on a real LocalCluster, and a
+"""The cluster client's side without a browser: a fake page task on a real LocalCluster, and a
 compressed run's reports against the same run held as objects (the criteria view, report.json, the verdict)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from a11y.ci.finish import finish
 from a11y.model import Finding, PageResult, RunResult
-from a11y.pipeline.cluster import CompactPages, page_to_wire
+from a11y.pipeline.cluster import WINDOW_PER_THREAD, CompactPages, page_to_wire
 from a11y.reports.console_report import failing_lines
 from a11y.reports.json_report import REPORTER as JSON
 from a11y.settings import Settings
@@ -29,10 +29,9 @@ def fake_page(index: int) -> PageResult:
                       applied={"image-alt": 1, "link-name": index % 2})
 
 
-def fake_batch(settings: Any, cpus: Any, items: list[tuple[int, Any, Any]], shared_root: Any) -> dict[str, Any]:
-    """The batch task without a browser: each page made up from its index."""
-    return {"pages": [(index, page_to_wire(fake_page(index))) for index, _, _ in items], "browser": "fake 1",
-            "rule_criteria": {"image-alt": ["1.1.1"], "link-name": ["2.4.4"], "color-contrast": ["1.4.3"]}, "restarts": 0}
+def fake_page_task(settings: Any, cpus: Any, token: str, item: tuple[int, Any, Any], shared_root: Any) -> tuple[int, dict[str, Any]]:
+    """The page task without a browser: the page made up from its index."""
+    return item[0], page_to_wire(fake_page(item[0]))
 
 
 def make_run(pages: list[PageResult] | CompactPages) -> RunResult:
@@ -57,7 +56,7 @@ def test_a_compressed_run_reports_the_same_as_the_run_in_objects(tmp_path: Path)
 
 
 def test_the_client_gets_every_page_once_in_the_targets_order() -> None:
-    from a11y.pipeline.cluster import ClusterRun, _LocalClient
+    from a11y.pipeline.cluster import ClusterRun, _LocalClient, local_cluster_options
     from a11y.pipeline.cluster_spec import parse_cluster
 
     spec = parse_cluster("local:2", None, None)
@@ -66,20 +65,13 @@ def test_the_client_gets_every_page_once_in_the_targets_order() -> None:
     seen: list[tuple[str, int]] = []
     with _LocalClient(2) as client:
         run = ClusterRun(client, Settings(concurrency=2), 1, spec, lambda page, done, total: seen.append((page.name, done)),
-                         None, compact=True, task=fake_batch)
+                         None, compact=True, task=fake_page_task)
         assert run.run(items) is False
+    # a window of tasks in flight, a few per thread of the cluster: not a future per page of the run
+    options = local_cluster_options(2)
+    assert 0 < run.most_pending <= options["n_workers"] * options["threads_per_worker"] * WINDOW_PER_THREAD < count
     assert [done for _, done in seen] == list(range(1, count + 1))  # each page once, as it came back
     assert sorted(name for name, _ in seen) == [f"p{index:04d}.html" for index in range(count)]
     pages = run.pages()
     assert isinstance(pages, CompactPages) and [page.name for page in pages] == [f"p{index:04d}.html" for index in range(count)]
     assert json.dumps(pages[7].to_dict()) == json.dumps(fake_page(7).to_dict())
-
-
-def test_batches_are_one_page_per_tab() -> None:
-    from a11y.pipeline.cluster import batch_size_for, worker_settings
-    from a11y.pipeline.cluster_spec import parse_cluster
-
-    spec = parse_cluster("local:2", None, None)
-    settings = worker_settings(Settings(), 1)
-    assert batch_size_for(settings, spec, 10_000, 2) == settings.concurrency  # pages come back a few at a time
-    assert batch_size_for(settings, spec, 2, 2) == 1

@@ -1,14 +1,15 @@
-"""The audit over a Dask cluster: the same engine, a browser per worker, pages in batches.
+"""The audit over a Dask cluster: the same engine, a browser per worker, a task per page.
 
 Each worker keeps one warm browser for its life (:class:`BrowserPlugin`: a thread running an
-asyncio loop with Playwright and a :class:`~a11y.pipeline.browser.BrowserHost`). A task audits a
-batch of pages there with the single-process :class:`~a11y.pipeline.scheduler.Scheduler`, and
-returns them as plain data; the client rebuilds them as :class:`~a11y.model.PageResult`, in the
-targets' order, so the run's reports are those of a single-process run of the same pages.
+asyncio loop with Playwright and a :class:`~a11y.pipeline.browser.BrowserHost`) and, for each run,
+warm tabs (:class:`RunEngine`: the single-process engine's scheduler, fed a page at a time). A
+task audits one page there and returns it as plain data the moment it is done; the client keeps a
+window of tasks in flight and rebuilds the pages as :class:`~a11y.model.PageResult` in the targets'
+order, so the run's reports are those of a single-process run of the same pages.
 
-Failures: a worker that dies mid-batch loses nothing, Dask runs the batch again on another worker
-(``allowed-failures``: 1 here, so twice at most). A batch that killed two workers is split into
-one task per page, run one at a time; a page whose own task killed two workers is an error page.
+Failures: a worker that dies loses nothing, Dask runs its pages again on another worker
+(``allowed-failures``: 1 here, so twice at most). A page whose task was on two workers that died
+runs once more alone on a worker; a page that killed that worker too is an error page.
 
 Imported only with ``--cluster``/``--scheduler``: Dask is not loaded otherwise.
 """
@@ -21,6 +22,7 @@ import os
 import pickle
 import threading
 import time
+import uuid
 import warnings
 import zlib
 from collections import deque
@@ -45,15 +47,19 @@ PLUGIN_NAME = "a11y-browser"
 # Worker deaths a task may see before Dask gives up on it (KilledWorker): 1 means it runs twice.
 ALLOWED_FAILURES = 1
 WORKER_CPUS_ENV = "A11Y_WORKER_CPUS"  # CPUs one worker's browser may use (default 2: start CPUs/2 workers a machine)
-# Test-only: a worker exits as soon as a batch holding a page whose source contains this text
-# starts. Set only in the environment of a test's own cluster (tests/test_cluster.py).
+# Test-only: a worker exits as soon as a page whose source contains this text starts. Set only in
+# the environment of a test's own cluster (tests/test_cluster.py).
 KILL_HOOK_ENV = "A11Y_TEST_KILL_WORKER_ON"
 KILLED_PAGE_ERROR = "the page killed two cluster workers in a row (their process died while auditing it); not retried"
-POLL_S = 0.2  # how often the client looks at Ctrl-C while it waits for batches
-# Pages of a batch per tab of a worker. 1: a batch is one page per tab, so pages come back (and the
-# progress line advances) a few at a time, near page by page; more would leave fewer tabs idle at a
-# batch's end but hold each page back until its whole batch is done.
-BATCHES_PER_TAB = 1
+POLL_S = 0.2  # how often the client looks at Ctrl-C while it waits for pages
+# Tasks in flight per thread of the cluster: enough that no worker waits for the client's next
+# page, few enough that the client's futures do not grow with the run.
+WINDOW_PER_THREAD = 2
+WINDOW_MIN = 8
+# A worker's tabs as a Dask resource: a page's task takes one; a suspect page takes them all, so it
+# runs alone on its worker. Workers of an existing cluster declare it with --resources.
+TABS_RESOURCE = "a11y-tabs"
+ABANDONED_AFTER_S = 600.0  # a run's warm tabs idle this long on a worker are closed when another run starts
 
 
 # -- plain data over the wire -----------------------------------------------------------------
@@ -114,8 +120,48 @@ class CompactPages(Sequence[PageResult]):
 
 # -- on each worker -----------------------------------------------------------------------------
 
+class RunEngine:
+    """One run's warm tabs on a worker (:class:`~a11y.pipeline.scheduler.FeedScheduler`) and the
+    loopback servers of its --shared-root folders, kept from one page to the next."""
+
+    def __init__(self, host: Any, settings: Settings, shared_root: SharedRoot | None) -> None:
+        from .scheduler import FeedScheduler, RuleCatalog
+
+        self.catalog = RuleCatalog(host)
+        self.scheduler = FeedScheduler(host, settings, self.catalog)
+        self.scheduler.start()
+        self.shared_root = shared_root
+        self.servers = ExitStack()
+        self.served: dict[Any, Any] = {}  # root folder -> its PageServer
+        self.last_used = time.monotonic()
+        self.in_hand = 0
+
+    async def audit(self, target: Any, url: str | None) -> PageResult:
+        self.in_hand += 1
+        try:
+            return await self.scheduler.audit(target, url or self._serve_shared(target))
+        finally:
+            self.in_hand -= 1
+            self.last_used = time.monotonic()
+
+    def _serve_shared(self, target: Any) -> str:
+        """With --shared-root, the worker serves a local page from its own view of the shared folder."""
+        from .engine import serve_local
+
+        root = self.shared_root
+        if root is None or target.error or target.root is None:
+            return ""
+        place = root.worker_path if root.client != root.worker else (lambda path: path)
+        return serve_local([target], self.servers, place, self.served).get(target, "")
+
+    async def close(self, stopped: bool = False) -> None:
+        await self.scheduler.close(stopped)
+        self.servers.close()
+
+
 class BrowserPlugin(WorkerPlugin):
-    """One warm browser for the worker's life, on an asyncio loop in a thread of its own."""
+    """One warm browser for the worker's life, on an asyncio loop in a thread of its own, and the
+    warm tabs of each run using it (a :class:`RunEngine` per run)."""
 
     name = PLUGIN_NAME
 
@@ -126,12 +172,13 @@ class BrowserPlugin(WorkerPlugin):
         self.ready: ThreadFuture[Any] | None = None
         self.stack: AsyncExitStack | None = None
         self.host: Any = None
+        self.engines: dict[str, RunEngine] = {}  # by run token
 
     def setup(self, worker: Any) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name="a11y-browser", daemon=True)
         self.thread.start()
-        # Started now, waited for by the first batch: the worker keeps answering its scheduler meanwhile.
+        # Started now, waited for by the first page: the worker keeps answering its scheduler meanwhile.
         self.ready = asyncio.run_coroutine_threadsafe(self._start(), self.loop)
 
     async def _start(self) -> None:
@@ -158,50 +205,68 @@ class BrowserPlugin(WorkerPlugin):
                 pass
         self.loop.call_soon_threadsafe(self.loop.stop)
 
-    def run(self, settings: Settings, items: list[tuple[int, Any, str | None]], shared_root: SharedRoot | None) -> dict[str, Any]:
+    def _call(self, work: Any) -> Any:
         assert self.loop is not None and self.ready is not None
-        self.ready.result()  # the browser's start failed: every batch says so
-        return asyncio.run_coroutine_threadsafe(self._audit(settings, items, shared_root), self.loop).result()
+        self.ready.result()  # the browser's start failed: every page says so
+        return asyncio.run_coroutine_threadsafe(work, self.loop).result()
 
-    async def _audit(self, settings: Settings, items: list[tuple[int, Any, str | None]], shared_root: SharedRoot | None) -> dict[str, Any]:
+    def audit(self, settings: Settings, token: str, target: Any, url: str | None, shared_root: SharedRoot | None) -> dict[str, Any]:
+        """One page, in this run's warm tabs (called from a Dask task's thread)."""
+        return self._call(self._audit(settings, token, target, url, shared_root))
+
+    async def _audit(self, settings: Settings, token: str, target: Any, url: str | None, shared_root: SharedRoot | None) -> dict[str, Any]:
+        engine = self.engines.get(token)
+        if engine is None:
+            await self._close_abandoned()
+            engine = self.engines[token] = RunEngine(self.host, settings, shared_root)
+        return page_to_wire(await engine.audit(target, url))
+
+    async def _close_abandoned(self) -> None:
+        """Close the tabs of runs idle for long (a client that went away without ending its run)."""
+        now = time.monotonic()
+        for token, engine in list(self.engines.items()):
+            if not engine.in_hand and now - engine.last_used > ABANDONED_AFTER_S:
+                await self.engines.pop(token).close()
+
+    def end_run(self, token: str, settings: Settings, stopped: bool) -> dict[str, Any]:
+        """Close the run's tabs (``stopped``: at once, dropping its pages in hand); what the report
+        says of this worker's browser and axe-core's rules."""
+        return self._call(self._end_run(token, settings, stopped))
+
+    async def _end_run(self, token: str, settings: Settings, stopped: bool) -> dict[str, Any]:
         from .criteria import rule_criteria_for
-        from .scheduler import RuleCatalog, Scheduler
+        from .scheduler import RuleCatalog
 
-        targets = [target for _, target, _ in items]
-        with ExitStack() as servers:
-            urls = {target: url for _, target, url in items if url} | _serve_shared(targets, shared_root, servers)
-            catalog = RuleCatalog(self.host)
-            pages, _ = await Scheduler(self.host, settings, catalog, None, None).run(targets, urls)
-            rule_criteria = rule_criteria_for(await catalog.get(), settings.axe_tags(), settings.disabled_rules, settings.run_axe)
+        engine = self.engines.pop(token, None)
+        catalog = engine.catalog if engine is not None else RuleCatalog(self.host)
+        try:
+            rules = await catalog.get()  # read from a page the run audited; else from a blank page
+        finally:
+            if engine is not None:
+                await engine.close(stopped)
         browser = await self.host.get()
-        # Not stopped, the scheduler returns every target's page, in the targets' order.
-        return {
-            "pages": [(index, page_to_wire(page)) for (index, _, _), page in zip(items, pages, strict=True)],
-            "browser": browser.version,
-            "rule_criteria": rule_criteria,
-            "restarts": self.host.restarts,
-        }
+        return {"browser": browser.version, "restarts": self.host.restarts,
+                "rule_criteria": rule_criteria_for(rules, settings.axe_tags(), settings.disabled_rules, settings.run_axe)}
 
 
-def _serve_shared(targets: list[Any], shared_root: SharedRoot | None, servers: ExitStack) -> dict[Any, str]:
-    """With --shared-root, the worker serves the local pages from its own view of the shared folder."""
-    from .engine import serve_local
-
-    if shared_root is None:
-        return {}
-    local = [target for target in targets if not target.url and not target.error and target.root is not None]
-    moved = shared_root.client != shared_root.worker
-    return serve_local(local, servers, shared_root.worker_path if moved else (lambda path: path))
-
-
-def audit_batch(settings: Settings, cpus: int | None, items: list[tuple[int, Any, str | None]],
-                shared_root: SharedRoot | None) -> dict[str, Any]:
-    """The task: audit ``items`` (index, target, URL or None) in this worker's browser, with as many
-    tabs as ``cpus`` CPUs keep busy (None: the worker's A11Y_WORKER_CPUS, else 2)."""
+def audit_page(settings: Settings, cpus: int | None, token: str, item: tuple[int, Any, str | None],
+               shared_root: SharedRoot | None) -> tuple[int, dict[str, Any]]:
+    """The task: audit one page (index, target, URL or None) in this worker's warm tabs, as many of
+    them as ``cpus`` CPUs keep busy (None: the worker's A11Y_WORKER_CPUS, else 2)."""
+    index, target, url = item
     hook = os.environ.get(KILL_HOOK_ENV)
-    if hook and any(hook in (target.source or target.url or "") for _, target, _ in items):
+    if hook and hook in (target.source or target.url or ""):
         os._exit(70)  # test-only: a page that kills its worker (see KILL_HOOK_ENV)
-    return get_worker().plugins[PLUGIN_NAME].run(worker_settings(settings, cpus or worker_cpus()), items, shared_root)
+    plugin = get_worker().plugins[PLUGIN_NAME]
+    return index, plugin.audit(worker_settings(settings, cpus or worker_cpus()), token, target, url, shared_root)
+
+
+def end_run_on_worker(token: str, settings: Settings, cpus: int | None, stopped: bool, dask_worker: Any = None) -> dict[str, Any]:
+    """Run on every worker at the run's end (``Client.run``): close the run's tabs, say what it used."""
+    plugin = dask_worker.plugins.get(PLUGIN_NAME) if dask_worker is not None else None
+    if plugin is None:
+        return {}  # a worker without our plugin (a browser-free test's cluster)
+    return plugin.end_run(token, worker_settings(settings, cpus or worker_cpus()), stopped)
 
 
 def worker_cpus() -> int:
@@ -216,116 +281,153 @@ def worker_cpus() -> int:
 
 def worker_settings(settings: Settings, cpus: int) -> Settings:
     """The engine's settings on a worker with ``cpus`` CPUs: tabs and axe runs as one process on that many."""
-    return dataclasses.replace(settings, concurrency=max(2, cpus * 2 + 1), axe_at_once=max(1, cpus), screenshots=False,
+    return dataclasses.replace(settings, concurrency=tabs_for(cpus), axe_at_once=max(1, cpus), screenshots=False,
                                keep_snapshots=False)
 
 
-def batch_size_for(settings: Settings, spec: ClusterSpec, pages: int, workers: int) -> int:
-    """Pages per task: a few per tab of a worker, but no fewer tasks than workers on a small run."""
-    if spec.batch_size:
-        return spec.batch_size
-    return max(1, min(settings.concurrency * BATCHES_PER_TAB, -(-pages // max(1, workers))))
+def tabs_for(cpus: int) -> int:
+    """Tabs of a worker with ``cpus`` CPUs, as the single-process engine opens on that many; also its
+    Dask threads (a page's task waits in one while the page is in a tab) and its TABS_RESOURCE."""
+    return max(2, cpus * 2 + 1)
+
+
+def local_cluster_options(workers: int) -> dict[str, Any]:
+    """A LocalCluster of ``workers`` processes sharing this machine's CPUs: a thread and a tab per page in flight."""
+    tabs = tabs_for(max(1, available_cpus() // max(1, workers)))
+    # memory_limit=0: the pages' memory is in each worker's browser, which Dask does not see;
+    # pausing or restarting a worker on its own small heap would only cost pages.
+    return {"n_workers": workers, "threads_per_worker": tabs, "resources": {TABS_RESOURCE: tabs}, "processes": True,
+            "host": "127.0.0.1", "dashboard_address": None, "memory_limit": 0}
 
 
 class ClusterRun:
-    """The client's side of one run: batches out, pages back in the targets' order."""
+    """The client's side of one run: a task per page, a bounded number in flight, each page back as it is done."""
 
     def __init__(self, client: Client, settings: Settings, cpus: int | None, spec: ClusterSpec, progress: ProgressCallback | None,
                  should_stop: StopCheck | None, compact: bool = False, task: Callable[..., Any] | None = None) -> None:
         self.client = client
-        self.task = task or audit_batch  # the batch task (tests and the memory profile give a browser-free one)
+        self.task = task or audit_page  # the page task (tests and the memory profile give a browser-free one)
         self.cpus = cpus  # per worker; None: each worker knows its own
         self.compact = compact
         self.settings = settings
         self.spec = spec
         self.progress = progress
         self.should_stop = should_stop or (lambda: False)
+        self.token = uuid.uuid4().hex  # names this run's warm tabs on the workers
         self.results: list[PageResult | bytes | None] = []  # bytes: CompactPages.pack
         self.done = 0
         self.browser = ""
         self.rule_criteria: dict[str, list[str]] = {}
         self.restarts = 0
-        self.pending: dict[Future, list[tuple[int, Any, str | None]]] = {}
-        # Pages of a batch that killed two workers, audited one at a time, alone: a worker's death
-        # while one of them runs counts against that page, not against another suspect beside it.
+        self.pending: dict[Future, tuple[int, Any, str | None]] = {}
+        self.most_pending = 0  # the most tasks in flight at once: the window holds
+        # Pages whose task was on two workers that died, audited again one at a time, each alone on
+        # its worker: a death then counts against that page, not against one beside it.
         self.suspects: deque[tuple[int, Any, str | None]] = deque()
         self.suspect: Future | None = None
         self.finished: as_completed | None = None  # the run's futures, each given back once it is done
+        self.whole_worker: dict[str, float] | None = None  # resources a task needs to be alone on its worker
 
-    def submit(self, items: list[tuple[int, Any, str | None]]) -> None:
-        workers = len(self.client.scheduler_info().get("workers", {})) or (self.spec.workers or 1)
-        size = batch_size_for(worker_settings(self.settings, self.cpus or 2), self.spec, len(items), workers)
-        for start in range(0, len(items), size):
-            self._submit(items[start:start + size])
+    def _measure_cluster(self) -> int:
+        """The window (tasks in flight) for the cluster's threads; whether a suspect can be given a worker of its own."""
+        workers = list(self.client.scheduler_info().get("workers", {}).values())
+        tabs = [w.get("resources", {}).get(TABS_RESOURCE) for w in workers]
+        if tabs and all(tabs):
+            self.whole_worker = {TABS_RESOURCE: min(tabs)}
+        threads = sum(w.get("nthreads", 1) for w in workers) or max(1, self.spec.workers)
+        return max(WINDOW_MIN, threads * WINDOW_PER_THREAD)
 
-    def _submit(self, chunk: list[tuple[int, Any, str | None]]) -> Future:
-        # pure=False: the same pages audited again are a new task, not a cached result
-        future = self.client.submit(self.task, self.settings, self.cpus, chunk, self.spec.shared_root, pure=False)
-        self.pending[future] = chunk
+    def _submit(self, item: tuple[int, Any, str | None], alone: bool = False) -> Future:
+        # None: a cluster whose workers do not declare their tabs (docs/scale.md)
+        resources = (self.whole_worker if alone else {TABS_RESOURCE: 1}) if self.whole_worker else None
+        # pure=False: the same page audited again is a new task, not a cached result
+        future = self.client.submit(self.task, self.settings, self.cpus, self.token, item, self.spec.shared_root, pure=False,
+                                    resources=resources, priority=1 if alone else 0)
+        self.pending[future] = item
+        self.most_pending = max(self.most_pending, len(self.pending))
         if self.finished is not None:
             self.finished.add(future)
         return future
 
     def _next_suspect(self) -> None:
         if self.suspect is None and self.suspects:
-            self.suspect = self._submit([self.suspects.popleft()])
+            self.suspect = self._submit(self.suspects.popleft(), alone=True)
 
     def run(self, items: list[tuple[int, Any, str | None]]) -> bool:
         """Audit ``items``; whether the run was interrupted.
 
-        The futures are followed by one :class:`~distributed.as_completed`, not by a ``wait`` on every
-        pending future each time the client looks at Ctrl-C: that made (and dropped) a waiting task per
-        pending future five times a second, and the client's memory grew with the run's length.
+        A window of tasks is in flight (a few per thread of the cluster), topped up as pages come
+        back: the client holds as many futures as that, not one per page of the run. The futures are
+        followed by one :class:`~distributed.as_completed`, not by a ``wait`` on every pending future
+        each time the client looks at Ctrl-C (that made and dropped a waiting task per future five
+        times a second, and the client's memory grew with the run's length).
         """
         self.results = [None] * len(items)
         self.finished = as_completed()
-        self.submit(items)
-        while self.pending or self.suspects:
-            if not self.pending:
-                self._next_suspect()
-            if self.should_stop():
-                self.client.cancel(list(self.pending))
-                return True
-            done = self.finished.next_batch(block=False)
-            if not done:
-                time.sleep(POLL_S)
-                continue
-            for future in done:
-                chunk = self.pending.pop(future, None)
-                if chunk is not None:
-                    self._collect(future, chunk)
-                del future
-        return False
+        window = self._measure_cluster()
+        waiting = iter(items)
+        stopped = False
+        try:
+            while True:
+                while len(self.pending) < window and (item := next(waiting, None)) is not None:
+                    self._submit(item)
+                if not self.pending:
+                    if not self.suspects:
+                        return False
+                    self._next_suspect()
+                if self.should_stop():
+                    stopped = True
+                    self.client.cancel(list(self.pending))
+                    return True
+                done = self.finished.next_batch(block=False)
+                if not done:
+                    time.sleep(POLL_S)
+                    continue
+                for future in done:
+                    item = self.pending.pop(future, None)
+                    if item is not None:
+                        self._collect(future, item)
+                    del future
+        finally:
+            self._end_on_workers(stopped)
 
-    def _collect(self, future: Future, chunk: list[tuple[int, Any, str | None]]) -> None:
+    def _end_on_workers(self, stopped: bool) -> None:
+        """Close this run's tabs on every worker (stopped: its pages in hand there are dropped, not
+        finished); take the browser's version and axe-core's rules from their answers."""
+        try:
+            answers = self.client.run(end_run_on_worker, self.token, self.settings, self.cpus, stopped, on_error="return")
+        except Exception:  # noqa: BLE001 - a cluster gone at the end: the pages are in hand
+            return
+        for answer in answers.values():
+            if isinstance(answer, dict) and answer:
+                self.browser = self.browser or answer["browser"]
+                self.rule_criteria = self.rule_criteria or answer["rule_criteria"]
+                self.restarts = max(self.restarts, answer["restarts"])
+
+    def _collect(self, future: Future, item: tuple[int, Any, str | None]) -> None:
         from .browser import BrowserNotFound
 
         was_suspect = future is self.suspect
         if was_suspect:
             self.suspect = None
+        index, target, url = item
         try:
-            batch = future.result()
+            _, data = future.result()
         except KilledWorker:
             if was_suspect:
-                index, target, url = chunk[0]
                 self._record(index, _error_page(target, url, KILLED_PAGE_ERROR))
             else:
-                self.suspects.extend(chunk)  # which of its pages killed the workers: each alone tells
+                self.suspects.append(item)  # which page killed the workers: alone, each tells
             self._next_suspect()
             return
         except BrowserNotFound:
             raise  # a worker without a browser: no page can be audited, say why in one line
-        except Exception as exc:  # noqa: BLE001 - one batch's failure must not cost the run its other pages
+        except Exception as exc:  # noqa: BLE001 - one task's failure must not cost the run its other pages
             cause = f"the cluster task auditing it failed ({type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''})"
-            for index, target, url in chunk:
-                self._record(index, _error_page(target, url, cause))
+            self._record(index, _error_page(target, url, cause))
             self._next_suspect()
             return
-        self.browser = self.browser or batch["browser"]
-        self.rule_criteria = self.rule_criteria or batch["rule_criteria"]
-        self.restarts = max(self.restarts, batch["restarts"])
-        for index, data in batch["pages"]:
-            self._record(index, page_from_wire(data))
+        self._record(index, page_from_wire(data))
         self._next_suspect()
 
     def _record(self, index: int, page: PageResult) -> None:
@@ -427,10 +529,7 @@ class _LocalClient:
         self.stack.enter_context(warnings.catch_warnings())
         # The scheduler's health and metrics server (127.0.0.1) takes another port when 8787 is taken: nothing to warn about.
         warnings.filterwarnings("ignore", message="Port 8787 is already in use", category=UserWarning)
-        # memory_limit=0: the pages' memory is in each worker's browser, which Dask does not see;
-        # pausing or restarting a worker on its own small heap would only cost pages.
-        cluster = self.stack.enter_context(LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                                        host="127.0.0.1", dashboard_address=None, memory_limit=0))
+        cluster = self.stack.enter_context(LocalCluster(**local_cluster_options(self.workers)))
         return self.stack.enter_context(Client(cluster))
 
     def __exit__(self, *exc: object) -> None:

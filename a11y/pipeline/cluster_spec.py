@@ -49,7 +49,6 @@ class ClusterSpec:
     workers: int = 0  # a LocalCluster of this many worker processes (0: use ``scheduler``)
     scheduler: str | None = None
     shared_root: SharedRoot | None = None
-    batch_size: int = 0  # pages per task (0: a few per tab of a worker, see cluster.batch_size_for)
 
     @property
     def local(self) -> bool:

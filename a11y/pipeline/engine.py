@@ -114,12 +114,13 @@ def _resolve(targets: Sequence[str | Target]) -> list[Target]:
 
 
 def serve_local(targets: list[Target], stack: AsyncExitStack | ExitStack,
-                place: Callable[[Path], Path] = lambda path: path) -> dict[Target, str]:
+                place: Callable[[Path], Path] = lambda path: path, servers: dict[Path, PageServer] | None = None) -> dict[Target, str]:
     """Start one loopback server per target root; map each local target to its URL.
 
-    ``place`` says where this process reads a target's files (a Dask worker: its view of --shared-root).
+    ``place`` says where this process reads a target's files (a Dask worker: its view of --shared-root);
+    ``servers``, when given, are those already started (by root), kept for the next call.
     """
-    servers: dict[Path, PageServer] = {}
+    servers = {} if servers is None else servers
     urls: dict[Target, str] = {}
     for target in targets:
         if target.error or target.url:

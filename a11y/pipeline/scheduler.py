@@ -88,18 +88,17 @@ class Scheduler:
         # axe-core runs beyond one per CPU only slow each other down (measured: -5% wall on 2 CPUs).
         self.axe_gate = asyncio.Semaphore(max(1, settings.axe_at_once))
         self.host_gates: dict[str, asyncio.Semaphore] = {}  # --max-per-host, one per remote host
-        self.targets: list[Target] = []
+        self.targets: dict[int, Target] = {}  # by index: the targets' order
         self.urls: dict[Target, str] = {}
         self.queue: asyncio.Queue[int] = asyncio.Queue()  # indexes of targets still to render
-        self.results: list[PageResult | None] = []
+        self.results: dict[int, PageResult] = {}
         self.retried: set[int] = set()  # pages sent back once after a browser or renderer death
         self.in_flight = 0  # pages rendering, which may still fail and come back for a retry
         self.done = 0
 
     async def run(self, targets: list[Target], urls: dict[Target, str]) -> tuple[list[PageResult], bool]:
         """Audit ``targets`` (local ones at their ``urls``); the pages done, and whether the run was interrupted."""
-        self.targets, self.urls = targets, urls
-        self.results = [None] * len(targets)
+        self.targets, self.urls = dict(enumerate(targets)), urls
         for index in range(len(targets)):
             self.queue.put_nowait(index)
         wanted = len(targets) if self.on_links is None else self.settings.concurrency  # a crawl's pages come later
@@ -107,15 +106,15 @@ class Scheduler:
         watcher = asyncio.create_task(self._watch(tabs))
         await asyncio.gather(*tabs, return_exceptions=True)
         watcher.cancel()
-        interrupted = self.should_stop() and any(r is None for r in self.results)
-        return [r for r in self.results if r is not None], bool(interrupted)
+        interrupted = self.should_stop() and len(self.results) < len(self.targets)
+        return [self.results[index] for index in sorted(self.results)], bool(interrupted)
 
     def add(self, target: Target, url: str) -> None:
         """One more page, found during the run: audited after those queued, reported after them."""
-        self.targets.append(target)
+        index = len(self.targets)
+        self.targets[index] = target
         self.urls[target] = url
-        self.results.append(None)
-        self.queue.put_nowait(len(self.targets) - 1)
+        self.queue.put_nowait(index)
 
     # -- one tab ------------------------------------------------------------------------------
 
@@ -158,7 +157,7 @@ class Scheduler:
     async def _render(self, worker: PageWorker, index: int) -> PageResult | Analysis:
         """Render one target; an error page is recorded here, or queued again once if the browser died under it."""
         target = self.targets[index]
-        url = self.urls.get(target, "")
+        url = self.url_of(index)
         self.in_flight += 1
         generation = self.host.generation
         # Everything up to the links reported (and the pages they add queued) happens before in_flight
@@ -181,6 +180,9 @@ class Scheduler:
         if isinstance(outcome, PageResult):
             self._record(index, outcome)
         return outcome
+
+    def url_of(self, index: int) -> str:
+        return self.urls.get(self.targets[index], "")
 
     async def _retried(self, index: int, outcome: PageResult, generation: int, worker: PageWorker) -> bool:
         """Queue the page once more, in a fresh tab, when the browser or the tab's renderer died under it."""
@@ -236,6 +238,65 @@ class Scheduler:
                     task.cancel()
                 return
             await asyncio.sleep(0.1)
+
+
+class RunStopped(Exception):
+    """A page dropped because its run was stopped (Ctrl-C) while it was in a tab."""
+
+
+class FeedScheduler(Scheduler):
+    """The scheduler of a long-lived Dask worker: pages handed in one at a time (:meth:`audit`), each
+    given back the moment it is done, over tabs that stay open (warm) between pages.
+
+    Nothing of a page is kept once it is given back, so a worker's memory does not grow with a run.
+    """
+
+    def __init__(self, host: BrowserHost, settings: Settings, catalog: RuleCatalog) -> None:
+        super().__init__(host, settings, catalog)
+        self.page_urls: dict[int, str] = {}
+        self.waiting: dict[int, asyncio.Future[PageResult]] = {}
+        self.next_index = 0
+        self.tabs: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self.tabs = [asyncio.create_task(self._tab()) for _ in range(max(1, self.settings.concurrency))]
+
+    async def audit(self, target: Target, url: str) -> PageResult:
+        index, self.next_index = self.next_index, self.next_index + 1
+        self.targets[index], self.page_urls[index] = target, url
+        self.waiting[index] = asyncio.get_running_loop().create_future()
+        self.queue.put_nowait(index)
+        try:
+            return await self.waiting[index]
+        finally:
+            for held in (self.targets, self.page_urls, self.waiting, self.results):
+                held.pop(index, None)
+            self.retried.discard(index)
+
+    async def close(self, stopped: bool = False) -> None:
+        """Close the tabs once the pages in hand are done; ``stopped``: at once, the pages in hand dropped."""
+        for _ in self.tabs:
+            self.queue.put_nowait(-1)
+        if stopped:
+            for tab in self.tabs:
+                tab.cancel()
+        await asyncio.gather(*self.tabs, return_exceptions=True)
+        for waiter in self.waiting.values():
+            if not waiter.done():
+                waiter.set_exception(RunStopped("the run was stopped"))
+
+    def url_of(self, index: int) -> str:
+        return self.page_urls[index]
+
+    async def _next_index(self, worker: PageWorker) -> int | None:
+        index = await self.queue.get()  # an idle tab stays open for the next page
+        return None if index < 0 else index
+
+    def _record(self, index: int, result: PageResult) -> None:
+        super()._record(index, result)
+        waiter = self.waiting.get(index)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(self.results[index])
 
 
 # -- one page ---------------------------------------------------------------------------------
