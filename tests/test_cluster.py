@@ -85,7 +85,7 @@ def test_compact_pages_read_back_whole(pages_run: RunResult) -> None:
     compact = CompactPages([CompactPages.pack(page) for page in pages_run.pages])
     plain = [dataclass_without_pictures(page) for page in pages_run.pages]
     assert len(compact) == len(plain) and list(compact) == plain and compact[1] == plain[1] and compact[1:3] == plain[1:3]
-    assert sum(map(len, compact._blobs)) < len(json.dumps([p.to_dict() for p in pages_run.pages])) / 2
+    assert compact.spool.size < len(json.dumps([p.to_dict() for p in pages_run.pages])) / 2
 
 
 def test_report_json_is_streamed_as_rendered(pages_run: RunResult, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -75,3 +76,26 @@ def test_the_client_gets_every_page_once_in_the_targets_order() -> None:
     pages = run.pages()
     assert isinstance(pages, CompactPages) and [page.name for page in pages] == [f"p{index:04d}.html" for index in range(count)]
     assert json.dumps(pages[7].to_dict()) == json.dumps(fake_page(7).to_dict())
+
+
+def test_the_page_spool_keeps_pages_on_disk_and_reads_them_back() -> None:
+    """A big run's compressed pages live in a temporary file: the client's memory holds their offsets only."""
+    import tracemalloc
+
+    from a11y.pipeline.cluster import PageSpool
+
+    blobs = [os.urandom(n % 3000) for n in range(2000)]  # empty ones too
+    spool = PageSpool()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        assert [spool.add(blob) for blob in blobs[:1000]][-1] == 999  # pages are numbered as added
+        assert spool.blob(7) == blobs[7]  # read between appends
+        for blob in blobs[1000:]:
+            spool.add(blob)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert [spool.blob(number) for number in range(2000)] == blobs
+    assert spool.size == sum(map(len, blobs)) > 1_900_000
+    assert grown < 100_000, f"{grown} bytes held in memory for {spool.size} bytes of pages"

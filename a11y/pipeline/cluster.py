@@ -20,13 +20,15 @@ import asyncio
 import dataclasses
 import os
 import pickle
+import tempfile
 import threading
 import time
 import uuid
 import warnings
 import zlib
+from array import array
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future as ThreadFuture
 from contextlib import AsyncExitStack, ExitStack
 from datetime import datetime, timezone
@@ -77,16 +79,50 @@ def page_from_wire(data: dict[str, Any]) -> PageResult:
     return PageResult(**fields)
 
 
+class PageSpool:
+    """Compressed pages appended to an anonymous temporary file, read back by number.
+
+    A run of 100,000 pages holds about 250 MB of compressed pages: on disk, not in the client's
+    memory, which then stays flat however long the run. The file is gone when the spool is.
+    """
+
+    def __init__(self) -> None:
+        # unbuffered: a page is read back at once; closed (and gone) with the spool
+        self._file = tempfile.TemporaryFile(prefix="a11y-pages-", buffering=0)  # noqa: SIM115
+        self._starts = array("q")  # where each blob starts; the next one's start is where it ends
+        self._end = 0
+
+    def add(self, blob: bytes) -> int:
+        view = memoryview(blob)
+        while view:
+            view = view[self._file.write(view):]
+        self._starts.append(self._end)
+        self._end += len(blob)
+        return len(self._starts) - 1
+
+    def blob(self, number: int) -> bytes:
+        start = self._starts[number]
+        end = self._starts[number + 1] if number + 1 < len(self._starts) else self._end
+        return os.pread(self._file.fileno(), end - start, start)
+
+    @property
+    def size(self) -> int:
+        """Bytes stored."""
+        return self._end
+
+
 class CompactPages(Sequence[PageResult]):
-    """A run's pages held as compressed plain data (about a tenth of their objects' memory), each
-    rebuilt when read: a big run's client does not hold every page's findings at once.
+    """A run's pages held as compressed plain data in a :class:`PageSpool` (a temporary file), each
+    rebuilt when read: a big run's client holds neither every page's findings nor their bytes.
 
     Pages are immutable, so a page rebuilt from here is the page stored. Finishing the run
     (ignores, review, baseline) makes a new CompactPages with :meth:`map`, a page at a time.
     """
 
-    def __init__(self, blobs: list[bytes]) -> None:
-        self._blobs = blobs
+    def __init__(self, blobs: Iterable[bytes] = (), spool: PageSpool | None = None, numbers: Iterable[int] | None = None) -> None:
+        """The pages ``blobs`` (made by :meth:`pack`), or those of ``spool`` numbered ``numbers``, in that order."""
+        self.spool = spool or PageSpool()
+        self._numbers = array("q", [self.spool.add(blob) for blob in blobs] if numbers is None else numbers)
 
     @staticmethod
     def pack(page: PageResult) -> bytes:
@@ -96,8 +132,11 @@ class CompactPages(Sequence[PageResult]):
     def unpack(blob: bytes) -> PageResult:
         return page_from_wire(pickle.loads(zlib.decompress(blob)))  # our own bytes, made in this process
 
+    def _page(self, number: int) -> PageResult:
+        return self.unpack(self.spool.blob(number))
+
     def __len__(self) -> int:
-        return len(self._blobs)
+        return len(self._numbers)
 
     @overload
     def __getitem__(self, index: int) -> PageResult: ...
@@ -107,15 +146,15 @@ class CompactPages(Sequence[PageResult]):
 
     def __getitem__(self, index: int | slice) -> PageResult | list[PageResult]:
         if isinstance(index, slice):
-            return [self.unpack(blob) for blob in self._blobs[index]]
-        return self.unpack(self._blobs[index])
+            return [self._page(number) for number in self._numbers[index]]
+        return self._page(self._numbers[index])
 
     def __iter__(self) -> Iterator[PageResult]:
-        return (self.unpack(blob) for blob in self._blobs)
+        return (self._page(number) for number in self._numbers)
 
     def map(self, change: Callable[[PageResult], PageResult]) -> CompactPages:
         """Each page changed, unpacked and packed again one at a time."""
-        return CompactPages([self.pack(change(self.unpack(blob))) for blob in self._blobs])
+        return CompactPages(self.pack(change(page)) for page in self)
 
 
 # -- on each worker -----------------------------------------------------------------------------
@@ -308,13 +347,13 @@ class ClusterRun:
         self.client = client
         self.task = task or audit_page  # the page task (tests and the memory profile give a browser-free one)
         self.cpus = cpus  # per worker; None: each worker knows its own
-        self.compact = compact
         self.settings = settings
         self.spec = spec
         self.progress = progress
         self.should_stop = should_stop or (lambda: False)
         self.token = uuid.uuid4().hex  # names this run's warm tabs on the workers
-        self.results: list[PageResult | bytes | None] = []  # bytes: CompactPages.pack
+        self.results: list[PageResult | int | None] = []  # int: the page's number in self.spool (compact)
+        self.spool = PageSpool() if compact else None
         self.done = 0
         self.browser = ""
         self.rule_criteria: dict[str, list[str]] = {}
@@ -436,14 +475,14 @@ class ClusterRun:
         self.results[index] = page
         if self.progress:
             self.progress(page, self.done, len(self.results))
-        if self.compact:
-            self.results[index] = CompactPages.pack(page)  # after the progress callback: what it changed is kept
+        if self.spool is not None:
+            self.results[index] = self.spool.add(CompactPages.pack(page))  # after the progress callback: what it changed is kept
 
     def pages(self) -> Sequence[PageResult]:
         """The pages done, in the targets' order."""
         done = [result for result in self.results if result is not None]
-        if self.compact:
-            return CompactPages(done)  # type: ignore[arg-type]
+        if self.spool is not None:
+            return CompactPages(spool=self.spool, numbers=done)  # type: ignore[arg-type]
         return done  # type: ignore[return-value]
 
 
