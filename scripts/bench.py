@@ -35,6 +35,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class ProcessTree:
@@ -70,6 +71,17 @@ class ProcessTree:
             stack.extend(children.get(current, []))
         return found
 
+    def cpu_s(self, pids: list[int]) -> dict[tuple[int, int], float]:
+        """CPU seconds (user + system) each of ``pids`` has used so far, by (pid, start time): a pid may be reused."""
+        used = {}
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                used[(pid, int(fields[19]))] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+            except (OSError, IndexError, ValueError):
+                pass  # gone meanwhile
+        return used
+
     def rss_kb(self, pids: list[int] | None = None) -> int:
         total = 0
         for pid in self.pids() if pids is None else pids:
@@ -81,17 +93,21 @@ class ProcessTree:
 
 
 class PeakSampler:
-    """Samples a process tree's RSS every 100 ms in a thread; ``peak_mb`` when done."""
+    """Samples a process tree's RSS every 100 ms in a thread; ``peak_mb`` when done, and ``cpu_s``:
+    the CPU seconds its processes used (as last seen: a process's last 100 ms before it exits are missed)."""
 
     def __init__(self, pid: int) -> None:
         self.tree, self.peak_kb, self._stop = ProcessTree(pid), 0, threading.Event()
+        self._cpu: dict[tuple[int, int], float] = {}  # (pid, its start) -> CPU seconds last seen
         self._paused = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
             if not self._paused.is_set():
-                self.peak_kb = max(self.peak_kb, self.tree.rss_kb())
+                pids = self.tree.pids()
+                self.peak_kb = max(self.peak_kb, self.tree.rss_kb(pids))
+                self._cpu.update(self.tree.cpu_s(pids))
             self._stop.wait(0.1)
 
     @contextmanager
@@ -114,6 +130,10 @@ class PeakSampler:
     @property
     def peak_mb(self) -> float:
         return self.peak_kb / 1024
+
+    @property
+    def cpu_s(self) -> float:
+        return sum(self._cpu.values())
 
 
 def build_corpus(folder: Path, count: int, use_shared: bool) -> list[Path]:
@@ -185,7 +205,7 @@ class OursRun:
 
     def __init__(self, command: list[str]) -> None:
         self.command = command
-        self.seconds, self.peak_mb, self.returncode, self.stderr = 0.0, 0.0, 0, ""
+        self.seconds, self.peak_mb, self.cpu_s, self.returncode, self.stderr = 0.0, 0.0, 0.0, 0, ""
 
     def run(self, outer: PeakSampler) -> None:
         with outer.paused():
@@ -194,7 +214,7 @@ class OursRun:
             with PeakSampler(process.pid) as sampler:
                 _, self.stderr = process.communicate()
             self.seconds = time.perf_counter() - started
-            self.peak_mb, self.returncode = sampler.peak_mb, process.returncode
+            self.peak_mb, self.cpu_s, self.returncode = sampler.peak_mb, sampler.cpu_s, process.returncode
 
 
 def split_rss_kb(tree: ProcessTree) -> tuple[int, int]:
@@ -370,10 +390,16 @@ def main() -> int:
                 audit_run = OursRun(command)
                 plain, plain_s = plain_loop(urls, tags, browser_path, halfway=lambda: audit_run.run(plain_sampler),
                                             block_external=args.corpus)
-        print(f"(a) axe-playwright-python loop: {len(pages) / plain_s:6.2f} pages/s  ({plain_s:6.1f} s)  peak RSS {plain_sampler.peak_mb:7.0f} MB")
+        print(f"(a) axe-playwright-python loop: {len(pages) / plain_s:6.2f} pages/s  ({plain_s:6.1f} s)  peak RSS {plain_sampler.peak_mb:7.0f} MB"
+              f"  CPU {plain_sampler.cpu_s:6.1f} s ({plain_sampler.cpu_s / plain_s:.2f} cores busy)")
         print(f"(b) a11y audit --format json:   {len(pages) / audit_run.seconds:6.2f} pages/s  ({audit_run.seconds:6.1f} s)"
-              f"  peak RSS {audit_run.peak_mb:7.0f} MB  exit {audit_run.returncode}")
-        print(f"speed-up (b)/(a): {plain_s / audit_run.seconds:.2f}x")
+              f"  peak RSS {audit_run.peak_mb:7.0f} MB  CPU {audit_run.cpu_s:6.1f} s ({audit_run.cpu_s / audit_run.seconds:.2f} cores busy)"
+              f"  exit {audit_run.returncode}")
+        cpus = os.cpu_count() or 1
+        # (b) cannot finish before its CPU seconds spread over every CPU: the most it can gain over (a)
+        ceiling = plain_s * cpus / max(audit_run.cpu_s, 0.01)
+        print(f"speed-up (b)/(a): {plain_s / audit_run.seconds:.2f}x; CPU a page: (a) {plain_sampler.cpu_s / len(pages):.2f} s, "
+              f"(b) {audit_run.cpu_s / len(pages):.2f} s; with every one of {cpus} CPUs busy, (b) could be {ceiling:.2f}x at most")
         stderr = audit_run.stderr
 
         report = json.loads((Path(tmp) / "out" / "report.json").read_text())

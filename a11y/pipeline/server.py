@@ -34,7 +34,7 @@ class _RootedHandler(SimpleHTTPRequestHandler):
 
     def translate_path(self, path: str) -> str:
         """The file for a URL path, or "" (answered with 404) when it would leave the root."""
-        root = os.path.realpath(self.directory)
+        root = self.directory  # PageServer's root, resolved once (not per request: pages make hundreds)
         raw = urllib.parse.unquote(path.split("?", 1)[0].split("#", 1)[0])
         if any(part.startswith(".") for part in raw.replace("\\", "/").split("/")) or "\0" in raw:
             return ""  # ".." leaves the root; other dot entries are secrets (.env, .git/)
