@@ -175,6 +175,7 @@ def test_cluster_run_reports_as_a_single_run(cluster: Any, pages_run: RunResult)
     shared = on_cluster(cluster, [str(PAGES)], shared_root=SharedRoot(PAGES.resolve(), PAGES.resolve()))
     assert comparable(shared) == comparable(pages_run)
     assert served.tool == pages_run.tool and served.rule_criteria == pages_run.rule_criteria
+    assert open_runs(cluster) == {}, "a finished run's tabs stay open on the workers"
 
 
 @pytest.mark.browser
@@ -231,3 +232,18 @@ def test_stopping_cancels_the_rest(cluster: Any, tmp_path: Path) -> None:
     run = on_cluster(cluster, [str(folder)], progress=lambda page, _done, _total: seen.append(page),
                      should_stop=lambda: bool(seen))
     assert run.interrupted and 1 <= len(run.pages) < 12 and run.planned == 12
+    assert open_runs(cluster) == {}, "a stopped run's tabs stay open on the workers"
+
+
+def open_runs(cluster: Any) -> dict[str, int]:
+    """The workers that still hold a run's warm tabs, and how many runs."""
+    from distributed import Client
+
+    from a11y.pipeline.cluster import PLUGIN_NAME
+
+    def engines(dask_worker: Any) -> int:
+        plugin = dask_worker.plugins.get(PLUGIN_NAME)
+        return len(plugin.engines) if plugin is not None else 0
+
+    with Client(cluster.scheduler_address) as client:
+        return {address: count for address, count in client.run(engines).items() if count}
