@@ -37,9 +37,9 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
-def write_atomic(path: Path, data: str | bytes | Iterable[str]) -> Path:
+def write_atomic(path: Path, data: str | bytes | Iterable[str | bytes]) -> Path:
     """Write to a temp file in the same folder, then rename over the target. ``data`` may come in
-    pieces (a big report, written without ever being one string)."""
+    pieces (a big report, written without ever being one string or one bytes)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -6,15 +6,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+import pytest
 
 from a11y.ci.finish import finish
 from a11y.model import Finding, PageResult, RunResult
 from a11y.pipeline.cluster import WINDOW_PER_THREAD, CompactPages, page_to_wire
 from a11y.reports.console_report import failing_lines
 from a11y.reports.json_report import REPORTER as JSON
+from a11y.reports.junit_report import JunitReporter, junit_tree
+from a11y.reports.markdown_report import MarkdownReporter, worst_findings
+from a11y.reports.sarif_report import SarifReporter, sarif_log
 from a11y.settings import Settings
 
 
@@ -54,6 +61,53 @@ def test_a_compressed_run_reports_the_same_as_the_run_in_objects(tmp_path: Path)
     assert compact.verdict.to_dict() == plain.verdict.to_dict() and len(compact.verdict.failing) == len(plain.verdict.failing) > 0
     assert list(compact.verdict.failing) == list(plain.verdict.failing)
     assert failing_lines(compact, compact.verdict) == failing_lines(plain, plain.verdict)
+
+
+STREAMED = {"sarif": SarifReporter, "junit": JunitReporter, "md": MarkdownReporter}
+RUNS = {  # the pages of each run (fake_page makes every 17th one an error page), and whether it was interrupted
+    "pages": (range(60), False),
+    "empty": (range(0), False),
+    "interrupted": (range(12), True),
+    "only-errors": ([16, 33], False),
+}
+
+
+def finished_run(indices: Any, interrupted: bool, compact: bool) -> RunResult:
+    pages = [fake_page(index) for index in indices]
+    held: list[PageResult] | CompactPages = CompactPages([CompactPages.pack(page) for page in pages]) if compact else pages
+    run = replace(make_run(held), interrupted=interrupted, planned=len(pages) + 5 if interrupted else None)
+    return finish(run, {"fail_on": "serious"})
+
+
+@pytest.mark.parametrize("compact", [False, True], ids=["objects", "compact"])
+@pytest.mark.parametrize("kind", list(RUNS))
+@pytest.mark.parametrize("fmt", list(STREAMED))
+def test_a_streamed_report_file_is_what_render_returns(fmt: str, kind: str, compact: bool, tmp_path: Path) -> None:
+    run = finished_run(*RUNS[kind], compact)
+    assert isinstance(run.pages, CompactPages) == compact
+    reporter = STREAMED[fmt]()
+    expected = as_bytes(reporter.render(run))
+    assert reporter.write(run, tmp_path).read_bytes() == expected
+    assert as_bytes(reporter.render(finished_run(*RUNS[kind], compact=False))) == expected  # the same run in objects
+    # and what the whole log or tree gives, as render did before it was streamed
+    if fmt == "sarif":
+        assert expected == (json.dumps(sarif_log(run), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    elif fmt == "junit":
+        assert expected == ET.tostring(junit_tree(run).getroot(), encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def as_bytes(text: str | bytes) -> bytes:
+    return text.encode("utf-8") if isinstance(text, str) else text
+
+
+def test_the_worst_findings_cut_keeps_the_full_sort_order_ties_included() -> None:
+    # the same rule, page and element: only the order the findings come in tells them apart
+    twins = [Finding(rule="image-alt", engine="axe", outcome="violation", impact=("serious", "critical")[n % 2], target="#same",
+                     html="<img>", message=f"twin {n}", fingerprint=f"fp{n}") for n in range(9)]
+    run = make_run([PageResult(source="a.html", url="", findings=twins), fake_page(7), fake_page(9)])
+    everything = worst_findings(run)
+    for limit in range(len(everything) + 2):
+        assert worst_findings(run, limit) == everything[:limit]
 
 
 def test_the_client_gets_every_page_once_in_the_targets_order() -> None:

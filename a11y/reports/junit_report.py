@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..ci.gate import verdict_of
@@ -26,6 +27,11 @@ from . import write_atomic
 # Characters XML 1.0 forbids (control characters, lone surrogates, U+FFFE/U+FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 WAIVED = ("waived", "false-positive")
+SUITE_INDENT = "\n  "  # what ET.indent(space="  ") puts before each suite in the root
+ROOT_CLOSE = b"</testsuites>"
+# Whether a finding on its page fails the gate (Verdict.failing_test): by page and finding, as a cluster
+# run's verdict cannot answer by the finding alone without reading the whole run again.
+FailingTest = Callable[[PageResult, Finding], bool]
 
 
 def clean(text: object) -> str:
@@ -65,12 +71,12 @@ def _passed_by_gate(finding: Finding) -> str:
     return f"[{finding.impact}, {why}] {finding.target}: {finding.message}"
 
 
-def _testcase(suite: ET.Element, page_name: str, rule_id: str, findings: list[Finding], counts: _Counts, verdict: Verdict) -> None:
+def _testcase(suite: ET.Element, page_name: str, rule_id: str, findings: list[Finding], counts: _Counts, fails: Callable[[Finding], bool]) -> None:
     case = ET.SubElement(suite, "testcase", classname=clean(page_name), name=clean(rule_id), time="0")
     counts.tests += 1
     crashed = [f for f in findings if f.outcome == "error"]
-    failing = [f for f in findings if verdict.fails(f)]
-    waived = [f for f in findings if not verdict.fails(f) and (f.status in WAIVED or f.status == "violation")]
+    failing = [f for f in findings if fails(f)]
+    waived = [f for f in findings if not fails(f) and (f.status in WAIVED or f.status == "violation")]
     review = [f for f in findings if f.status == "needs-review"]
     if crashed:
         counts.errors += 1
@@ -92,7 +98,7 @@ def _testcase(suite: ET.Element, page_name: str, rule_id: str, findings: list[Fi
         ET.SubElement(case, "system-out").text = clean("\n".join(notes))
 
 
-def _page_suite(page: PageResult, started: str, verdict: Verdict) -> tuple[ET.Element, _Counts]:
+def _page_suite(page: PageResult, started: str, fails: FailingTest) -> tuple[ET.Element, _Counts]:
     name = page.name
     counts = _Counts()
     suite = ET.Element("testsuite", name=clean(name), timestamp=clean(started[:19]),
@@ -112,7 +118,8 @@ def _page_suite(page: PageResult, started: str, verdict: Verdict) -> tuple[ET.El
         for finding in page.findings:
             by_rule.setdefault(finding.rule, []).append(finding)
         for rule_id in sorted(by_rule):
-            _testcase(suite, name, rule_id, by_rule[rule_id], counts, verdict)
+            # by page and finding: Verdict.fails alone would read a cluster run's pages again for each finding
+            _testcase(suite, name, rule_id, by_rule[rule_id], counts, lambda finding: fails(page, finding))
     counts.set_on(suite)
     return suite, counts
 
@@ -136,24 +143,65 @@ def _run_suite(run: RunResult, verdict: Verdict) -> tuple[ET.Element, _Counts]:
     return suite, counts
 
 
-def junit_tree(run: RunResult) -> ET.ElementTree:
-    root = ET.Element("testsuites", name="a11y")
-    verdict = verdict_of(run)
-    total = _Counts()
-    run_suite, run_counts = _run_suite(run, verdict)
+def _page_suites(run: RunResult, fails: FailingTest) -> Iterator[tuple[ET.Element, _Counts]]:
+    """Each page's suite with its id, built as its page is read: one page's elements at a time."""
     for index, page in enumerate(run.pages):
-        suite, counts = _page_suite(page, run.started, verdict)
+        suite, counts = _page_suite(page, run.started, fails)
         suite.set("id", str(index))
-        root.append(suite)
-        total.add(counts)
-    run_suite.set("id", str(len(run.pages)))
-    root.append(run_suite)
-    total.add(run_counts)
+        yield suite, counts
+
+
+def _root(run: RunResult, total: _Counts) -> ET.Element:
+    """The ``testsuites`` element, its attributes in the order JUnit readers have always been given them."""
+    root = ET.Element("testsuites", name="a11y")
     total.set_on(root)
     root.set("time", f"{run.duration_s:.3f}")
+    return root
+
+
+def junit_tree(run: RunResult) -> ET.ElementTree:
+    """The whole report as one tree (tests, small runs); :func:`junit_pieces` writes a big run's."""
+    verdict = verdict_of(run)
+    total = _Counts()
+    suites: list[ET.Element] = []
+    for suite, counts in [*_page_suites(run, verdict.failing_test()), _run_suite(run, verdict)]:
+        suites.append(suite)
+        total.add(counts)
+    suites[-1].set("id", str(len(run.pages)))
+    root = _root(run, total)
+    root.extend(suites)
     tree = ET.ElementTree(root)
     ET.indent(tree, space="  ")
     return tree
+
+
+def junit_pieces(run: RunResult) -> Iterator[bytes]:
+    """``junit_tree(run)`` serialized, a page's suite at a time: the same bytes as
+    :meth:`JunitReporter.render`, never the tree of the whole run.
+
+    The root's counts come first in the file, so a first pass over the pages counts (each page's
+    suite built and dropped), and the second writes each suite as it is built again.
+    """
+    verdict = verdict_of(run)
+    fails = verdict.failing_test()  # once: for a run in objects it is a set of the failing findings' ids
+    run_suite, total = _run_suite(run, verdict)
+    run_suite.set("id", str(len(run.pages)))
+    for _, counts in _page_suites(run, fails):
+        total.add(counts)
+    root = _root(run, total)
+    root.text = SUITE_INDENT
+    # The root with only its indentation inside: cut before its closing tag, that is the file's head.
+    head = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    yield head[: -len(ROOT_CLOSE)]
+    for suite, _ in _page_suites(run, fails):
+        yield _suite_bytes(suite) + SUITE_INDENT.encode()
+    yield _suite_bytes(run_suite) + b"\n" + ROOT_CLOSE + b"\n"
+
+
+def _suite_bytes(suite: ET.Element) -> bytes:
+    """One suite indented as ET.indent indents it inside the root (one level in), without a tail."""
+    ET.indent(suite, space="  ", level=1)
+    return ET.tostring(suite, encoding="utf-8", xml_declaration=False)
 
 
 class JunitReporter:
@@ -161,11 +209,10 @@ class JunitReporter:
     filename = "junit.xml"
 
     def render(self, run: RunResult) -> bytes:
-        tree = junit_tree(run)
-        return ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True) + b"\n"
+        return b"".join(junit_pieces(run))
 
     def write(self, run: RunResult, out_dir: Path) -> Path:
-        return write_atomic(out_dir / self.filename, self.render(run))
+        return write_atomic(out_dir / self.filename, junit_pieces(run))
 
 
 REPORTER = JunitReporter()

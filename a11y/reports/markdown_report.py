@@ -12,7 +12,10 @@ escaped so it can neither break the tables, inject HTML or links, nor @-mention 
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +28,8 @@ from . import write_atomic
 SIZE_LIMIT = 60_000  # characters; GitHub's comment limit is 65,536
 MAX_FINDINGS = 50
 MAX_RULES = 15
+MAX_ERRORS = 20  # pages that could not be audited, listed by name
+NEW_ROWS = 20  # new findings against the baseline, listed
 TEXT_LIMIT = 160
 # Backslash-escapable punctuation that means something to CommonMark/GFM inline or in tables.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~&$])")
@@ -68,10 +73,88 @@ def _pages(count: int) -> str:
     return f"{count} page" if count == 1 else f"{count} pages"
 
 
-def worst_findings(run: RunResult) -> list[tuple[PageResult, Finding]]:
-    """Violations first, then findings that need review; the highest impact first in each."""
-    open_findings = [(p, f) for p, f in run.iter_findings() if f.status in ("violation", "needs-review")]
-    return sorted(open_findings, key=lambda pf: (pf[1].status != "violation", IMPACT_RANK.get(pf[1].impact, 9), pf[1].rule, pf[0].key, pf[1].target))
+def _worst_key(pair: tuple[PageResult, Finding]) -> tuple[bool, int, str, str, str]:
+    page, finding = pair
+    return finding.status != "violation", IMPACT_RANK.get(finding.impact, 9), finding.rule, page.key, finding.target
+
+
+def _open_findings(run: RunResult) -> Iterator[tuple[PageResult, Finding]]:
+    return ((p, f) for p, f in run.iter_findings() if f.status in ("violation", "needs-review"))
+
+
+def worst_findings(run: RunResult, limit: int | None = None) -> list[tuple[PageResult, Finding]]:
+    """Violations first, then findings that need review; the highest impact first in each.
+
+    With ``limit``, only the first ``limit`` of that order, kept in a heap as the pages are read
+    instead of sorting every finding of the run. heapq.nsmallest is documented to equal
+    ``sorted(...)[:limit]``, ties included: it breaks them by the running index, as a stable sort does.
+    """
+    if limit is None:
+        return sorted(_open_findings(run), key=_worst_key)
+    return heapq.nsmallest(limit, _open_findings(run), key=_worst_key)
+
+
+@dataclass(frozen=True)
+class _RuleRow:
+    rule: str
+    help: str
+    help_url: str
+    violations: int
+    needs_review: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class _Digest:
+    """What the report shows of the run's findings, read once and bounded by the rows it can show
+    (a run of 100,000 pages is never one list of findings): every shrinking attempt reuses it."""
+
+    worst: list[tuple[PageResult, Finding]]  # the first MAX_FINDINGS of worst_findings(run)
+    open_count: int
+    new: list[tuple[PageResult, Finding]]  # the first NEW_ROWS new ones, in the same order
+    rules: list[_RuleRow]  # every rule with open findings, the most failing first
+    totals: str
+    errors: str
+    ok_pages: int
+
+
+def _rule_rows(run: RunResult) -> list[_RuleRow]:
+    """Per rule (bounded by the rules): open findings by status and the pages they are on."""
+    counts: dict[str, list[int]] = {}
+    pages: dict[str, set[str]] = {}
+    helps: dict[str, tuple[str, str]] = {}
+    for page, finding in _open_findings(run):
+        row = counts.setdefault(finding.rule, [0, 0])
+        row[0 if finding.status == "violation" else 1] += 1
+        pages.setdefault(finding.rule, set()).add(page.key)
+        helps.setdefault(finding.rule, (finding.help, finding.help_url))
+    ordered = sorted(counts, key=lambda r: (-counts[r][0], -counts[r][1], r))
+    return [_RuleRow(rule, *helps[rule], *counts[rule], len(pages[rule])) for rule in ordered]
+
+
+def _errors(run: RunResult) -> str:
+    lines = ["### Pages that could not be audited", ""]
+    failed = 0
+    for page in run.pages:
+        if page.status != "error":
+            continue
+        failed += 1
+        if failed <= MAX_ERRORS:  # the others are only counted
+            lines.append(f"- {md_code(page.key, 120)}: {md_text(page.error, 200)}")
+    if not failed:
+        return ""
+    if failed > MAX_ERRORS:
+        lines.append(f"- … and {failed - MAX_ERRORS} more")
+    return "\n".join(lines) + "\n"
+
+
+def _digest(run: RunResult, totals: str) -> _Digest:
+    worst = worst_findings(run, MAX_FINDINGS)
+    new = [] if verdict_of(run).baseline is None else heapq.nsmallest(  # listed only against a baseline
+        NEW_ROWS, (pf for pf in _open_findings(run) if pf[1].baseline == "new"), key=_worst_key)
+    rules = _rule_rows(run)
+    open_count = sum(row.violations + row.needs_review for row in rules)  # every open finding is one rule's
+    return _Digest(worst, open_count, new, rules, totals, _errors(run), sum(page.status == "ok" for page in run.pages))
 
 
 class MarkdownReporter:
@@ -81,19 +164,20 @@ class MarkdownReporter:
     def render(self, run: RunResult) -> str:
         """The fullest version that fits: with links; else link-free; else link-free with fewer rows."""
         criteria = self._criteria_rows(run)  # once: every shrinking attempt below shows the same matrix
-        text = self._render(run, True, MAX_FINDINGS, criteria)
+        digest = _digest(run, self._totals(run))  # once, as well: the run's pages are read a few times here, not at each attempt
+        text = self._render(run, True, MAX_FINDINGS, criteria, digest)
         rows = MAX_FINDINGS
         while len(text) > SIZE_LIMIT and rows >= 0:
-            text = self._render(run, False, rows, criteria)
+            text = self._render(run, False, rows, criteria, digest)
             rows = rows - 10 if rows > 10 else rows - 1
         return text if len(text) <= SIZE_LIMIT else text[: SIZE_LIMIT - 2].rstrip() + "…\n"
 
     def write(self, run: RunResult, out_dir: Path) -> Path:
         return write_atomic(out_dir / self.filename, self.render(run))
 
-    def _render(self, run: RunResult, links: bool, max_rows: int, criteria: list[dict[str, Any]] | None) -> str:
-        parts = [self._totals(run), self._errors(run), self._baseline(run, max_rows), self._rules(run, links), self._findings(run, max_rows),
-                 self._criteria(run, criteria, links, full=links), self._footer(run)]
+    def _render(self, run: RunResult, links: bool, max_rows: int, criteria: list[dict[str, Any]] | None, digest: _Digest) -> str:
+        parts = [digest.totals, digest.errors, self._baseline(run, max_rows, digest), self._rules(digest, links),
+                 self._findings(digest, max_rows), self._criteria(run, criteria, links, full=links, ok_pages=digest.ok_pages), self._footer(run)]
         return "\n".join(part for part in parts if part).rstrip("\n") + "\n"
 
     def _totals(self, run: RunResult) -> str:
@@ -112,25 +196,14 @@ class MarkdownReporter:
         lines += [f"| {impact} | {s['by_impact'].get(impact, 0)} |" for impact in IMPACTS]
         return "\n".join(lines) + "\n"
 
-    def _errors(self, run: RunResult) -> str:
-        failed = [p for p in run.pages if p.status == "error"]
-        if not failed:
-            return ""
-        lines = ["### Pages that could not be audited", ""]
-        for page in failed[:20]:
-            lines.append(f"- {md_code(page.key, 120)}: {md_text(page.error, 200)}")
-        if len(failed) > 20:
-            lines.append(f"- … and {len(failed) - 20} more")
-        return "\n".join(lines) + "\n"
-
-    def _baseline(self, run: RunResult, max_rows: int) -> str:
+    def _baseline(self, run: RunResult, max_rows: int, digest: _Digest) -> str:
         """Against the baseline: how many are new, known and fixed, the new findings and the fixed entries first."""
         deltas = verdict_of(run).baseline
         if deltas is None:
             return ""
         lines = [f"### Baseline: {deltas['new']} new, {deltas['known']} known, {deltas['fixed']} fixed", ""]
-        new = [(p, f) for p, f in worst_findings(run) if f.baseline == "new"]
-        rows = max(0, min(max_rows, 20))
+        new = digest.new
+        rows = max(0, min(max_rows, NEW_ROWS))
         if new and rows:
             lines += ["New:", "", "| Impact | Status | Rule | Page | Selector |", "| --- | --- | --- | --- | --- |"]
             lines += [f"| {f.impact} | {f.status} | {md_code(f.rule, 60)} | {md_code(p.key, 80)} | {md_code(f.target, 100)} |"
@@ -143,32 +216,20 @@ class MarkdownReporter:
             lines.append("")
         return "\n".join(lines)
 
-    def _rules(self, run: RunResult, links: bool) -> str:
-        counts: dict[str, list[int]] = {}
-        pages: dict[str, set[str]] = {}
-        helps: dict[str, tuple[str, str]] = {}
-        for page, finding in run.iter_findings():
-            if finding.status not in ("violation", "needs-review"):
-                continue
-            row = counts.setdefault(finding.rule, [0, 0])
-            row[0 if finding.status == "violation" else 1] += 1
-            pages.setdefault(finding.rule, set()).add(page.key)
-            helps.setdefault(finding.rule, (finding.help, finding.help_url))
-        if not counts:
+    def _rules(self, digest: _Digest, links: bool) -> str:
+        if not digest.rules:
             return ""
-        ordered = sorted(counts, key=lambda r: (-counts[r][0], -counts[r][1], r))
         lines = ["### Rules that fail most", "", "| Rule | What it checks | Violations | Needs review | Pages |", "| --- | --- | ---: | ---: | ---: |"]
-        for rule in ordered[:MAX_RULES]:
-            help_text, url = helps[rule]
-            name = md_link(rule, url) if links else md_code(rule)
-            lines.append(f"| {name} | {md_text(help_text, 100)} | {counts[rule][0]} | {counts[rule][1]} | {len(pages[rule])} |")
-        if len(ordered) > MAX_RULES:
-            lines.append(f"\n… and {len(ordered) - MAX_RULES} more rules.")
+        for row in digest.rules[:MAX_RULES]:
+            name = md_link(row.rule, row.help_url) if links else md_code(row.rule)
+            lines.append(f"| {name} | {md_text(row.help, 100)} | {row.violations} | {row.needs_review} | {row.pages} |")
+        if len(digest.rules) > MAX_RULES:
+            lines.append(f"\n… and {len(digest.rules) - MAX_RULES} more rules.")
         return "\n".join(lines) + "\n"
 
-    def _findings(self, run: RunResult, max_rows: int) -> str:
-        worst = worst_findings(run)
-        if not worst:
+    def _findings(self, digest: _Digest, max_rows: int) -> str:
+        worst, total = digest.worst, digest.open_count
+        if not total:
             return ""
         lines = ["### Worst findings", ""]
         if max_rows > 0:
@@ -176,7 +237,7 @@ class MarkdownReporter:
             for page, finding in worst[:max_rows]:
                 lines.append(f"| {finding.impact} | {finding.status} | {md_code(finding.rule, 60)} | {md_code(page.key, 80)} | "
                              f"{md_code(finding.target, 100)} | {md_text(finding.message)} |")
-        left = len(worst) - min(max_rows, len(worst))
+        left = total - min(max_rows, total)
         if left > 0:
             lines.append(f"\n… and {left} more finding{'s' if left != 1 else ''}: see report.html for all of them.")
         return "\n".join(lines) + "\n"
@@ -188,7 +249,7 @@ class MarkdownReporter:
             return None
         return criteria_of(run).rows
 
-    def _criteria(self, run: RunResult, rows: list[dict[str, Any]] | None, links: bool, full: bool) -> str:
+    def _criteria(self, run: RunResult, rows: list[dict[str, Any]] | None, links: bool, full: bool, ok_pages: int) -> str:
         """The criteria matrix: the criteria with findings, then every criterion in a collapsed table.
 
         When the report must shrink, the full table goes with the links (report.html and
@@ -199,7 +260,7 @@ class MarkdownReporter:
         level = level_of_standard(str(run.tool.get("standard", "")))
         counts = ", ".join(f"{n} {STATUS_LABELS[s].lower()}" for s, n in status_counts(rows).items())
         lines = [f"### WCAG 2.2 Level {level} criteria", "", f"_{md_text(DISCLAIMER, 400)}_", "",
-                 f"{len(rows)} criteria on {_pages(sum(p.status == 'ok' for p in run.pages))}: {counts}.", ""]
+                 f"{len(rows)} criteria on {_pages(ok_pages)}: {counts}.", ""]
         flagged = [row for row in rows if row["status"] == "fails" or row["findings"]]
         if flagged:
             lines += [*self._criteria_table(flagged, links, check=False), ""]

@@ -19,7 +19,8 @@ import json
 import re
 import textwrap
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,10 @@ PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendat
 REVIEWED_AWAY = {"waived": "accepted", "false-positive": "false positive", "passed": "passed in review"}
 _CODE = re.compile(r"``(.+?)``")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# json.dumps(indent=2) puts the run's keys six spaces in (log > runs > run) and its results eight.
+RESULTS_INDENT = " " * 6
+RESULT_INDENT = " " * 8
+RESULTS_MARKER = "\n" + RESULTS_INDENT + '"results": []'
 
 
 def level_for(finding: Finding) -> str:
@@ -110,11 +115,25 @@ def our_rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-def axe_rule_descriptor(rule_id: str, findings: list[Finding]) -> dict[str, Any]:
+class AxeRuleSeen:
+    """What the run's findings of one axe-core rule tell about it, folded as they come: a run of
+    100,000 pages keeps this per rule, not its findings."""
+
+    def __init__(self, first: Finding) -> None:
+        self.first = first
+        self.impact = first.impact
+        self.all_review = first.outcome == "needs-review"
+
+    def add(self, finding: Finding) -> None:
+        if IMPACT_RANK.get(finding.impact, 9) < IMPACT_RANK.get(self.impact, 9):  # strictly: min() keeps the first of equals
+            self.impact = finding.impact
+        self.all_review = self.all_review and finding.outcome == "needs-review"
+
+
+def axe_rule_descriptor(rule_id: str, seen: AxeRuleSeen) -> dict[str, Any]:
     """What the run's findings tell about an axe-core rule (its metadata comes with each result)."""
-    first = findings[0]
-    impact = min((f.impact for f in findings), key=lambda i: IMPACT_RANK.get(i, 9))
-    level = "note" if all(f.outcome == "needs-review" for f in findings) else IMPACT_LEVEL.get(impact, "warning")
+    first, impact = seen.first, seen.impact
+    level = "note" if seen.all_review else IMPACT_LEVEL.get(impact, "warning")
     help_text = first.help or rule_id
     return {
         "id": rule_id,
@@ -140,10 +159,14 @@ def axe_rule_descriptor(rule_id: str, findings: list[Finding]) -> dict[str, Any]
 def rule_descriptors(run: RunResult) -> list[dict[str, Any]]:
     """Every rule of ours, and each other rule (axe-core's) that has a finding in the run, by id."""
     ours = {rule.id: our_rule_descriptor(rule) for rule in all_rules()}
-    seen: dict[str, list[Finding]] = {}
-    for _, finding in run.iter_findings():
-        if finding.rule not in ours:
-            seen.setdefault(finding.rule, []).append(finding)
+    seen: dict[str, AxeRuleSeen] = {}
+    for _, finding in run.iter_findings():  # one pass, a page at a time
+        if finding.rule in ours:
+            continue
+        if finding.rule in seen:
+            seen[finding.rule].add(finding)
+        else:
+            seen[finding.rule] = AxeRuleSeen(finding)
     others = {rule_id: axe_rule_descriptor(rule_id, found) for rule_id, found in seen.items()}
     merged = {**others, **ours}
     return [merged[key] for key in sorted(merged)]
@@ -277,15 +300,20 @@ def _utc(timestamp: str) -> str:
     return timestamp[:-6] + "Z" if timestamp.endswith("+00:00") else timestamp
 
 
-def sarif_log(run: RunResult, root: Path | None = None) -> dict[str, Any]:
-    root = root or Path.cwd()
+def _results(run: RunResult, rule_index: dict[str, int], root: Path) -> Iterator[dict[str, Any]]:
+    """The results, one at a time as the pages are read."""
+    sources = _Sources(root)
+    return (result_for(page, finding, rule_index, root, sources) for page, finding in run.iter_findings() if finding.outcome != "error")
+
+
+def _shell(run: RunResult, root: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """The log with an empty results array, and the rule indices the results refer to.
+
+    Everything in it is bounded by the rules and the pages that could not be audited, not by the
+    findings: the rules and notifications each take a pass over the pages, a page at a time.
+    """
     rules = rule_descriptors(run)
     rule_index = {rule["id"]: index for index, rule in enumerate(rules)}
-    sources = _Sources(root)
-    results = [
-        result_for(page, finding, rule_index, root, sources)
-        for page, finding in run.iter_findings() if finding.outcome != "error"
-    ]
     notes = notifications(run, rule_index, root)
     invocation: dict[str, Any] = {
         "executionSuccessful": not any(n["level"] == "error" for n in notes),
@@ -303,7 +331,7 @@ def sarif_log(run: RunResult, root: Path | None = None) -> dict[str, Any]:
     }}
     if run.tool.get("axe") and run.tool.get("axe") != "unknown":
         tool["extensions"] = [{"name": "axe-core", "version": str(run.tool["axe"]), "informationUri": AXE_URI}]
-    return {
+    log: dict[str, Any] = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -311,7 +339,7 @@ def sarif_log(run: RunResult, root: Path | None = None) -> dict[str, Any]:
             "invocations": [invocation],
             "originalUriBaseIds": {SRCROOT: {"uri": root.resolve().as_uri() + "/"}},
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": [],
             "properties": {
                 "browser": run.tool.get("browser", ""),
                 "standard": run.tool.get("standard", ""),
@@ -322,6 +350,39 @@ def sarif_log(run: RunResult, root: Path | None = None) -> dict[str, Any]:
             },
         }],
     }
+    return log, rule_index
+
+
+def sarif_log(run: RunResult, root: Path | None = None) -> dict[str, Any]:
+    """The whole log as one dict (tests and small runs); :func:`sarif_pieces` writes a big run's."""
+    root = root or Path.cwd()
+    log, rule_index = _shell(run, root)
+    log["runs"][0]["results"] = list(_results(run, rule_index, root))
+    return log
+
+
+def _dumps(data: Any) -> str:
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _LONE_SURROGATE.sub("\ufffd", text)  # page strings may hold them; UTF-8 cannot
+
+
+def sarif_pieces(run: RunResult, root: Path | None = None) -> Iterator[str]:
+    """``json.dumps(sarif_log(run), indent=2)``'s text, a result at a time: never the list of all
+    results. The log without them is dumped, then each result is dumped at the results array's depth."""
+    root = root or Path.cwd()
+    log, rule_index = _shell(run, root)
+    text = _dumps(log) + "\n"
+    head, marker, tail = text.partition(RESULTS_MARKER)
+    results = _results(run, rule_index, root)
+    first = next(results, None)
+    if not marker or first is None:  # no results: json.dumps writes the empty array as the shell has it
+        yield text if first is None else _dumps(sarif_log(run, root)) + "\n"  # no marker cannot happen with _shell's keys
+        return
+    yield head + "\n" + RESULTS_INDENT + '"results": [\n'
+    for index, result in enumerate(chain([first], results)):
+        entry = _dumps(result).replace("\n", "\n" + RESULT_INDENT)
+        yield (RESULT_INDENT if index == 0 else ",\n" + RESULT_INDENT) + entry
+    yield "\n" + RESULTS_INDENT + "]" + tail
 
 
 class SarifReporter:
@@ -334,11 +395,13 @@ class SarifReporter:
         self.root = root
 
     def render(self, run: RunResult) -> str:
-        text = json.dumps(sarif_log(run, self.root), indent=2, ensure_ascii=False) + "\n"
-        return _LONE_SURROGATE.sub("\ufffd", text)  # page strings may hold them; UTF-8 cannot
+        return "".join(self.pieces(run))
+
+    def pieces(self, run: RunResult) -> Iterator[str]:
+        return sarif_pieces(run, self.root)
 
     def write(self, run: RunResult, out_dir: Path) -> Path:
-        return write_atomic(out_dir / self.filename, self.render(run))
+        return write_atomic(out_dir / self.filename, self.pieces(run))
 
 
 REPORTER = SarifReporter()
