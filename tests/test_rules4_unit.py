@@ -90,3 +90,27 @@ def test_a_silent_icon_control_absorbs_axes_link_name() -> None:
                   message="Element does not have text that is visible to screen readers")
     merged = merge_findings([*ours, axe], page)
     assert [f.rule for f in merged] == ["icon-missing-label"] and merged[0].also == ["link-name"]
+
+
+def test_axe_targets_resolve_alike_by_id_index_and_by_selector() -> None:
+    """A lone-id target is found in the snapshot's id index (no walk of the tree); the element is
+    the one the selector engine finds, and an id two elements share resolves to none."""
+    from a11y.model import Finding
+    from a11y.pipeline.merge import SIMPLE_ID, _Elements
+
+    page = Snapshot.from_html("<!DOCTYPE html><html lang='en'><head><title>t</title></head><body>"
+                              '<main id="main"><p id="twice">a</p><p id="twice">b</p><img id="hero-1" src="x.jpg">'
+                              '<a id="_x" href="/">x</a><span id="-y">y</span></main></body></html>')
+
+    def on(target: str) -> int | None:
+        return _Elements(page).index_of(Finding(rule="r", engine="axe", outcome="violation", impact="minor", target=target,
+                                                html="", message=""))
+
+    for target in ("#main", "#hero-1", "#_x", "#-y", "#twice", "#absent"):
+        assert SIMPLE_ID.fullmatch(target)
+        by_selector = page.soup.select(target, limit=2)
+        expected = int(by_selector[0]["data-a11y-i"]) if len(by_selector) == 1 else None
+        assert on(target) == expected, target
+    assert on("#main") is not None and on("#twice") is None and on("#absent") is None
+    assert not SIMPLE_ID.fullmatch("#\\31 23") and not SIMPLE_ID.fullmatch("main > #hero-1")
+    assert on("main > #hero-1") == on("#hero-1")  # other targets: the selector engine, as before

@@ -15,6 +15,7 @@ violation is never absorbed into a finding that only needs review.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -23,6 +24,9 @@ from bs4 import Tag
 
 from ..model import IMPACT_RANK, Finding
 from ..snapshot import INDEX_ATTR, Snapshot
+
+# An axe-core target that is one id and nothing else (no escapes): found in the snapshot's id index.
+SIMPLE_ID = re.compile(r"#(-?[A-Za-z_][\w-]*)")
 
 Where = Literal["element", "control"]
 
@@ -143,8 +147,14 @@ class _Elements:
         return self.snapshot.by_index.get(index) if index is not None else None
 
     def _select(self, target: str) -> Tag | None:
+        if self.snapshot is None:
+            return None
+        only_id = SIMPLE_ID.fullmatch(target)
+        if only_id:  # most of axe's targets: the id index answers without walking the tree (measured: 9 s of 40 real pages)
+            tags = self.snapshot.ids.get(only_id.group(1), [])
+            return tags[0] if len(tags) == 1 else None
         try:
-            found = self.snapshot.soup.select(target, limit=2) if self.snapshot is not None else []
+            found = self.snapshot.soup.select(target, limit=2)
         except Exception:  # noqa: BLE001 - soupsieve rejects some selectors browsers accept
             return None
         return found[0] if len(found) == 1 else None
