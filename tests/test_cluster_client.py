@@ -153,3 +153,19 @@ def test_the_page_spool_keeps_pages_on_disk_and_reads_them_back() -> None:
     assert [spool.blob(number) for number in range(2000)] == blobs
     assert spool.size == sum(map(len, blobs)) > 1_900_000
     assert grown < 100_000, f"{grown} bytes held in memory for {spool.size} bytes of pages"
+
+
+def test_a_page_no_tab_takes_comes_back_as_an_error_not_never(monkeypatch: Any) -> None:
+    """The last guard of a worker's warm tabs: a page no tab finishes is an error page after a bound,
+    so the Dask task waiting for it (and the run) does not wait for ever; nothing of it is kept."""
+    import asyncio
+
+    from a11y.pipeline import scheduler
+    from a11y.pipeline.targets import resolve_targets
+
+    monkeypatch.setattr(scheduler, "page_budget", lambda settings: 0.1)
+    feed = scheduler.FeedScheduler(None, Settings(concurrency=1), scheduler.RuleCatalog(None))  # type: ignore[arg-type]
+    target = resolve_targets(["https://example.org/a"])[0]
+    page = asyncio.run(feed.audit(target, "https://example.org/a"))  # its tabs never started: no tab takes it
+    assert page.status == "error" and page.error is not None and page.error.startswith("no tab of this worker finished the page")
+    assert feed.targets == {} and feed.waiting == {} and feed.page_urls == {}

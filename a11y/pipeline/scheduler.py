@@ -266,8 +266,14 @@ class FeedScheduler(Scheduler):
         self.targets[index], self.page_urls[index] = target, url
         self.waiting[index] = asyncio.get_running_loop().create_future()
         self.queue.put_nowait(index)
+        # A page's own budget bounds it in its tab; this bounds the wait for a tab too, and is the
+        # last guard against a lost page: a Dask task waiting for ever would hold its run for ever.
+        patience = (page_budget(self.settings) + IDLE_POLL_S) * (self.settings.concurrency + 2)
         try:
-            return await self.waiting[index]
+            return await asyncio.wait_for(asyncio.shield(self.waiting[index]), patience)
+        except asyncio.TimeoutError:
+            page = PageResult(source=target.source, url=redact_url(url), found_by=target.found_by.to_dict())
+            return failed(page, f"no tab of this worker finished the page within {patience:g} s")
         finally:
             for held in (self.targets, self.page_urls, self.waiting, self.results):
                 held.pop(index, None)
@@ -308,8 +314,7 @@ async def render_target(worker: PageWorker, target: Target, url: str, settings: 
     if target.error:
         return PageResult(source=target.source, url="", status="error", error=target.error, found_by=target.found_by.to_dict())
     page = PageResult(source=target.source, url=redact_url(url), found_by=target.found_by.to_dict())
-    # The page's own timeout covers loading; the margin covers settling, axe and the snapshot.
-    budget = settings.timeout_s * 2 + settings.settle_ms / 1000 + 10
+    budget = page_budget(settings)
     try:
         rendered = await render_within(budget, worker, url, settings, axe_options, axe_gate, after_load, context)
     except PageFailed as exc:
@@ -328,6 +333,11 @@ async def render_target(worker: PageWorker, target: Target, url: str, settings: 
         return Analysis(page, rendered, await catalog.get(worker))  # read while axe is still loaded in this tab
     except Exception as exc:  # noqa: BLE001 - the catalog's fallback page may fail too
         return analysis_failed(page, exc)
+
+
+def page_budget(settings: Settings) -> float:
+    """Seconds a page may take in its tab: its own timeout covers loading; the margin covers settling, axe and the snapshot."""
+    return settings.timeout_s * 2 + settings.settle_ms / 1000 + 10
 
 
 async def render_within(budget: float, worker: PageWorker, url: str, settings: Settings, axe_options: dict[str, Any],
