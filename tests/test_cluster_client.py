@@ -166,6 +166,14 @@ def test_a_page_no_tab_takes_comes_back_as_an_error_not_never(monkeypatch: Any) 
     monkeypatch.setattr(scheduler, "page_budget", lambda settings: 0.1)
     feed = scheduler.FeedScheduler(None, Settings(concurrency=1), scheduler.RuleCatalog(None))  # type: ignore[arg-type]
     target = resolve_targets(["https://example.org/a"])[0]
-    page = asyncio.run(feed.audit(target, "https://example.org/a"))  # its tabs never started: no tab takes it
+
+    async def given_up_on() -> tuple[PageResult, int | None]:
+        page = await feed.audit(target, "https://example.org/a")  # its tabs never started: no tab takes it
+        feed._record(0, fake_page(0))  # a tab finishing it late keeps nothing
+        feed.queue.put_nowait(-1)
+        return page, await feed._next_index(None)  # type: ignore[arg-type]
+
+    page, next_index = asyncio.run(given_up_on())
     assert page.status == "error" and page.error is not None and page.error.startswith("no tab of this worker finished the page")
-    assert feed.targets == {} and feed.waiting == {} and feed.page_urls == {}
+    assert next_index is None, "a tab took the page given up on"
+    assert feed.targets == {} and feed.waiting == {} and feed.page_urls == {} and feed.results == {}

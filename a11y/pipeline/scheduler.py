@@ -295,13 +295,20 @@ class FeedScheduler(Scheduler):
         return self.page_urls[index]
 
     async def _next_index(self, worker: PageWorker) -> int | None:
-        index = await self.queue.get()  # an idle tab stays open for the next page
-        return None if index < 0 else index
+        while True:
+            index = await self.queue.get()  # an idle tab stays open for the next page
+            if index < 0:
+                return None
+            if index in self.waiting:
+                return index
+            self.retried.discard(index)  # given up on while it waited (audit's bound): not rendered
 
     def _record(self, index: int, result: PageResult) -> None:
-        super()._record(index, result)
         waiter = self.waiting.get(index)
-        if waiter is not None and not waiter.done():
+        if waiter is None:
+            return  # given up on while it rendered: nothing to hand back, nothing kept
+        super()._record(index, result)
+        if not waiter.done():
             waiter.set_result(self.results[index])
 
 
