@@ -37,9 +37,9 @@ def fake_page(index: int) -> PageResult:
                       applied={"image-alt": 1, "link-name": index % 2})
 
 
-def fake_page_task(settings: Any, cpus: Any, token: str, item: tuple[int, Any, Any], shared_root: Any) -> tuple[int, dict[str, Any]]:
+def fake_page_task(settings: Any, cpus: Any, token: str, item: tuple[int, Any, Any], shared_root: Any) -> dict[str, Any]:
     """The page task without a browser: the page made up from its index."""
-    return item[0], page_to_wire(fake_page(item[0]))
+    return page_to_wire(fake_page(item[0]))
 
 
 def make_run(pages: list[PageResult] | CompactPages) -> RunResult:

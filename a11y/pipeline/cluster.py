@@ -289,15 +289,15 @@ class BrowserPlugin(WorkerPlugin):
 
 
 def audit_page(settings: Settings, cpus: int | None, token: str, item: tuple[int, Any, str | None],
-               shared_root: SharedRoot | None) -> tuple[int, dict[str, Any]]:
+               shared_root: SharedRoot | None) -> dict[str, Any]:
     """The task: audit one page (index, target, URL or None) in this worker's warm tabs, as many of
     them as ``cpus`` CPUs keep busy (None: the worker's A11Y_WORKER_CPUS, else 2)."""
-    index, target, url = item
+    _, target, url = item
     hook = os.environ.get(KILL_HOOK_ENV)
     if hook and hook in (target.source or target.url or ""):
         os._exit(70)  # test-only: a page that kills its worker (see KILL_HOOK_ENV)
     plugin = get_worker().plugins[PLUGIN_NAME]
-    return index, plugin.audit(worker_settings(settings, cpus or worker_cpus()), token, target, url, shared_root)
+    return plugin.audit(worker_settings(settings, cpus or worker_cpus()), token, target, url, shared_root)
 
 
 def end_run_on_worker(token: str, settings: Settings, cpus: int | None, stopped: bool, dask_worker: Any = None) -> dict[str, Any]:
@@ -367,14 +367,16 @@ class ClusterRun:
         self.finished: as_completed | None = None  # the run's futures, each given back once it is done
         self.whole_worker: dict[str, float] | None = None  # resources a task needs to be alone on its worker
 
-    def _measure_cluster(self) -> int:
-        """The window (tasks in flight) for the cluster's threads; whether a suspect can be given a worker of its own."""
-        workers = list(self.client.scheduler_info().get("workers", {}).values())
-        tabs = [w.get("resources", {}).get(TABS_RESOURCE) for w in workers]
-        if tabs and all(tabs):
-            self.whole_worker = {TABS_RESOURCE: min(tabs)}
+    def _window(self, workers: list[dict[str, Any]]) -> int:
+        """Tasks in flight: a few per thread of the cluster."""
         threads = sum(w.get("nthreads", 1) for w in workers) or max(1, self.spec.workers)
         return max(WINDOW_MIN, threads * WINDOW_PER_THREAD)
+
+    @staticmethod
+    def _whole_worker(workers: list[dict[str, Any]]) -> dict[str, float] | None:
+        """What a suspect's task asks for to be alone on a worker; None when the workers do not declare their tabs."""
+        tabs = [w.get("resources", {}).get(TABS_RESOURCE) for w in workers]
+        return {TABS_RESOURCE: min(tabs)} if tabs and all(tabs) else None
 
     def _submit(self, item: tuple[int, Any, str | None], alone: bool = False) -> Future:
         # None: a cluster whose workers do not declare their tabs (docs/scale.md)
@@ -403,7 +405,8 @@ class ClusterRun:
         """
         self.results = [None] * len(items)
         self.finished = as_completed()
-        window = self._measure_cluster()
+        workers = list(self.client.scheduler_info().get("workers", {}).values())
+        window, self.whole_worker = self._window(workers), self._whole_worker(workers)
         waiting = iter(items)
         stopped = False
         try:
@@ -451,22 +454,19 @@ class ClusterRun:
             self.suspect = None
         index, target, url = item
         try:
-            _, data = future.result()
+            data = future.result()
         except KilledWorker:
             if was_suspect:
                 self._record(index, _error_page(target, url, KILLED_PAGE_ERROR))
             else:
                 self.suspects.append(item)  # which page killed the workers: alone, each tells
-            self._next_suspect()
-            return
         except BrowserNotFound:
             raise  # a worker without a browser: no page can be audited, say why in one line
         except Exception as exc:  # noqa: BLE001 - one task's failure must not cost the run its other pages
             cause = f"the cluster task auditing it failed ({type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''})"
             self._record(index, _error_page(target, url, cause))
-            self._next_suspect()
-            return
-        self._record(index, page_from_wire(data))
+        else:
+            self._record(index, page_from_wire(data))
         self._next_suspect()
 
     def _record(self, index: int, page: PageResult) -> None:
